@@ -1,0 +1,87 @@
+"""Read and write the service's JSON files the way the service does.
+
+Model Monitor's container writes its reports with Jackson's default pretty printer: two-space
+indent, ``"key" : value`` and short arrays on one line (reference: data-quality.md §1). The twin
+mimics that so a learner can diff a local file against a real one; readers never depend on it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from labkit.errors import LabkitInputError
+
+__all__ = ["dumps", "read_json", "write_json"]
+
+
+def dumps(data: Any) -> str:
+    """Serialise ``data`` in Jackson's pretty-printed layout.
+
+    NaN and infinity are refused: each file format spells them differently (``"NaN"`` in
+    model-quality statistics, ``"Infinity"`` in Clarify's analysis.json), so the caller must
+    convert them first.
+    """
+    return _render(data, 0) + "\n"
+
+
+def write_json(data: Any, path: str | Path) -> Path:
+    """Write ``data`` to ``path`` (parents created) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dumps(data), encoding="utf-8")
+    return path
+
+
+def read_json(path: str | Path) -> Any:
+    """Load one JSON document; a missing file or bad JSON raises LabkitInputError with the line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise LabkitInputError("file not found", path=path) from None
+    except IsADirectoryError:
+        raise LabkitInputError("expected a JSON file, found a directory", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise LabkitInputError(f"not UTF-8 text ({exc.reason})", path=path) from None
+    if not text.strip():
+        raise LabkitInputError("file is empty, expected JSON", path=path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LabkitInputError(
+            f"not valid JSON: {exc.msg} (character {exc.colno})", path=path, line=exc.lineno
+        ) from None
+
+
+def _render(value: Any, level: int) -> str:
+    pad = "  " * level
+    if isinstance(value, dict):
+        if not value:
+            return "{ }"
+        items = [f'{pad}  {json.dumps(str(k))} : {_render(v, level + 1)}' for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[ ]"
+        # Jackson keeps array elements on the opening line, objects included: "[ {" ... "}, {".
+        return "[ " + ", ".join(_render(v, level) for v in value) + " ]"
+    return _scalar(value)
+
+
+def _scalar(value: Any) -> str:
+    if value is None or isinstance(value, (bool, str)):
+        return json.dumps(value, ensure_ascii=False)
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value} has no JSON form here; convert it to the file's spelling first")
+        return repr(value)
+    raise TypeError(f"cannot write {type(value).__name__} to a SageMaker-shaped file")
