@@ -1,0 +1,252 @@
+"""The model-quality ``statistics.json``: metric values and their standard deviations.
+
+A baseline job and every monitoring execution write this file (AWS page "Model quality metrics
+and Amazon CloudWatch monitoring"). Layout: ``version``, ``dataset.item_count`` and one block per
+problem type (``binary_classification_metrics`` …) holding ``{value, standard_deviation}`` per
+metric, plus the confusion matrix and, for binary problems, the ROC and precision-recall curves.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from labkit.errors import LabkitInputError
+from labkit.jsonfiles import read_json, write_json
+from labkit.model_quality import metrics as m
+from labkit.model_quality.inputs import (
+    DEFAULT_POSITIVE_LABEL,
+    DEFAULT_PROBABILITY_THRESHOLD,
+    ModelQualityInputs,
+    check_problem_type,
+    class_key,
+)
+
+__all__ = ["METRICS_KEYS", "STATISTICS_FILE", "Statistics", "compute_statistics"]
+
+STATISTICS_FILE = "statistics.json"
+METRICS_KEYS = {
+    "BinaryClassification": "binary_classification_metrics",
+    "MulticlassClassification": "multiclass_classification_metrics",
+    "Regression": "regression_metrics",
+}
+NAN = (
+    "NaN"  # how the file spells an unavailable number (docs example: "standard_deviation" : "NaN")
+)
+# Standard deviation "only when at least 200 samples are available ... randomly sampling 80% of
+# the data 5 times" (model-monitor-model-quality-metrics).
+STD_MIN_ITEMS = 200
+STD_SUBSAMPLES = 5
+STD_SUBSAMPLE_FRACTION = 0.8
+STD_DDOF = 1  # [U] reference: operations.md §5.1 — sample standard deviation of the 5 results
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """One ``statistics.json``: ``metrics`` is the problem type's block exactly as written.
+
+    ``notes`` (not part of the file) explain every undefined metric and missing deviation.
+    """
+
+    problem_type: str
+    item_count: int
+    metrics: dict[str, Any]
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": 0.0,
+            "dataset": {"item_count": self.item_count},
+            METRICS_KEYS[self.problem_type]: self.metrics,
+        }
+
+    def to_json(self, directory: str | Path) -> Path:
+        """Write ``<directory>/statistics.json`` and return its path."""
+        return write_json(self.to_dict(), Path(directory) / STATISTICS_FILE)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, path: str | Path | None = None) -> Statistics:
+        found = [p for p, key in METRICS_KEYS.items() if isinstance(data, dict) and key in data]
+        if len(found) != 1:
+            raise LabkitInputError(
+                f"expected exactly one of {', '.join(METRICS_KEYS.values())}", path=path
+            )
+        item_count = data.get("dataset", {}).get("item_count", 0)
+        return cls(found[0], int(item_count), data[METRICS_KEYS[found[0]]])
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> Statistics:
+        """Read a model-quality ``statistics.json`` (a path to the file or its directory)."""
+        path = Path(path)
+        path = path / STATISTICS_FILE if path.is_dir() else path
+        return cls.from_dict(read_json(path), path=path)
+
+    def value(self, metric: str) -> float:
+        """The metric's value as a float (``nan`` when the file says "NaN")."""
+        return _number(self.metrics[metric]["value"])
+
+    def standard_deviation(self, metric: str) -> float:
+        return _number(self.metrics[metric]["standard_deviation"])
+
+    def scalar_metrics(self) -> dict[str, float]:
+        """``{name: value}`` for every ``{value, standard_deviation}`` metric, in file order."""
+        return {
+            k: _number(v["value"])
+            for k, v in self.metrics.items()
+            if isinstance(v, dict) and "value" in v
+        }
+
+    def undefined_metrics(self) -> tuple[str, ...]:
+        return tuple(k for k, v in self.scalar_metrics().items() if math.isnan(v))
+
+    def confusion_matrix(self) -> pd.DataFrame | None:
+        """Rows = actual class, columns = predicted class (``None`` for regression)."""
+        matrix = self.metrics.get("confusion_matrix")
+        if matrix is None:
+            return None
+        frame = pd.DataFrame.from_dict(matrix, orient="index").fillna(0).astype(int)
+        return frame.rename_axis(index="actual", columns="predicted")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per scalar metric: ``metric``, ``value``, ``standard_deviation``."""
+        rows = [(k, self.value(k), self.standard_deviation(k)) for k in self.scalar_metrics()]
+        return pd.DataFrame(rows, columns=["metric", "value", "standard_deviation"])
+
+
+def compute_statistics(
+    df: pd.DataFrame,
+    *,
+    problem_type: str,
+    label: str,
+    prediction: str | None = None,
+    probability: str | None = None,
+    probability_threshold: float = DEFAULT_PROBABILITY_THRESHOLD,
+    positive_label: object = DEFAULT_POSITIVE_LABEL,
+    seed: int = 0,
+) -> Statistics:
+    """Compute the ``statistics.json`` of ``df`` (merged rows: label, prediction, [probability]).
+
+    Parameters
+    ----------
+    problem_type : "BinaryClassification", "MulticlassClassification" or "Regression".
+    label, prediction, probability : column names (the service's ground_truth_attribute,
+        inference_attribute and probability_attribute). A binary problem may give only
+        ``probability``; the predicted class is then ``probability > probability_threshold``.
+    positive_label : the positive class of a binary problem.
+    seed : drives the 5 subsamples behind each standard deviation.
+    """
+    cols = ModelQualityInputs.from_frame(
+        df,
+        problem_type=check_problem_type(problem_type),
+        label=label,
+        prediction=prediction,
+        probability=probability,
+        threshold=probability_threshold,
+        positive_label=positive_label,
+    )
+    values = _scalar_metrics(cols)
+    deviations = _standard_deviations(cols, seed)
+    block: dict[str, Any] = {}
+    if problem_type != "Regression":
+        counts = m.confusion_counts(cols.labels, cols.predictions, cols.classes)
+        keys = [class_key(c) for c in cols.classes]
+        block["confusion_matrix"] = {
+            a: {p: int(counts[i, j]) for j, p in enumerate(keys)} for i, a in enumerate(keys)
+        }
+    for name, value in values.items():
+        if name == "auc":
+            roc, pr, _, _ = m.binary_curves(cols.labels, cols.scores, positive_label=cols.positive)
+            block["receiver_operating_characteristic_curve"] = roc
+            block["precision_recall_curve"] = pr
+        block[name] = {"value": _spelled(value), "standard_deviation": deviations[name]}
+    return Statistics(problem_type, len(cols.labels), block, _notes(cols, values, probability))
+
+
+def _scalar_metrics(cols: ModelQualityInputs) -> dict[str, float]:
+    """Every ``{value, standard_deviation}`` metric of the problem type, in file order."""
+    if cols.problem_type == "Regression":
+        return m.regression_metrics(cols.labels, cols.predictions)
+    binary = cols.problem_type == "BinaryClassification"
+    constant_class = m.best_constant_prediction(
+        cols.labels, binary=binary, positive_label=cols.positive
+    )
+    constant = np.full(len(cols.labels), constant_class, dtype=cols.labels.dtype)
+    if not binary:
+        model = m.multiclass_metrics(cols.labels, cols.predictions, cols.classes)
+        best = m.multiclass_metrics(cols.labels, constant, cols.classes)
+        return {
+            name: (
+                model.get(name)
+                if name in model
+                else best[name.removesuffix("_best_constant_classifier")]
+            )
+            for name in m.MULTICLASS_METRICS
+        }
+    model = m.binary_metrics(cols.labels, cols.predictions, positive_label=cols.positive)
+    best = m.binary_metrics(cols.labels, constant, positive_label=cols.positive)
+    _, _, model["auc"], model["au_prc"] = m.binary_curves(
+        cols.labels, cols.scores, positive_label=cols.positive
+    )
+    return {
+        name: (
+            model.get(name)
+            if name in model
+            else best[name.removesuffix("_best_constant_classifier")]
+        )
+        for name in m.BINARY_METRICS
+    }
+
+
+def _subsample_indices(n: int, rng: np.random.Generator) -> np.ndarray:
+    # [U] reference: operations.md §5.1 — without replacement, floor(80 % of n) rows.
+    return rng.choice(n, size=int(n * STD_SUBSAMPLE_FRACTION), replace=False)
+
+
+def _standard_deviations(cols: ModelQualityInputs, seed: int) -> dict[str, float | str]:
+    names = list(_scalar_metrics(cols))
+    n = len(cols.labels)
+    if n < STD_MIN_ITEMS:
+        return dict.fromkeys(names, NAN)
+    rng = np.random.default_rng(seed)
+    runs = [_scalar_metrics(cols.take(_subsample_indices(n, rng))) for _ in range(STD_SUBSAMPLES)]
+    out: dict[str, float | str] = {}
+    for name in names:
+        values = np.array([run[name] for run in runs], dtype=float)
+        out[name] = NAN if np.isnan(values).any() else float(np.std(values, ddof=STD_DDOF))
+    return out
+
+
+def _notes(
+    cols: ModelQualityInputs, values: dict[str, float], probability: str | None
+) -> tuple[str, ...]:
+    notes = []
+    for name, value in values.items():
+        if math.isnan(value):
+            base = name.removesuffix("_best_constant_classifier")
+            reason = m.UNDEFINED_REASONS.get(name) or m.UNDEFINED_REASONS.get(
+                base, "no row is positive in either the labels or the predictions"
+            )
+            notes.append(f'{name} is undefined ("NaN"): {reason}')
+    if len(cols.labels) < STD_MIN_ITEMS:
+        notes.append(
+            f'standard deviations are "NaN": {len(cols.labels)} rows, '
+            f"the service needs at least {STD_MIN_ITEMS}"
+        )
+    if cols.problem_type == "BinaryClassification" and probability is None:
+        notes.append(
+            "no probability column: auc, au_prc and the curves use the predicted class as the score"
+        )
+    return tuple(notes)
+
+
+def _spelled(value: float) -> float | str:
+    return NAN if math.isnan(value) else float(value)
+
+
+def _number(value: float | str) -> float:
+    return float("nan") if value == NAN else float(value)
