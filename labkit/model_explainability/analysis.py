@@ -1,0 +1,285 @@
+"""The explainability job's files: ``analysis.json`` (results) and ``analysis_config.json`` (inputs).
+
+``analysis.json`` holds, per label, the global SHAP values and the expected value
+(``explanations.kernel_shap.<label>``; AWS sample on clarify-processing-job-run.html). The
+baselining job's analysis.json *is* the monitor's constraints file: ``suggested_constraints()``
+returns it (clarify-model-monitor-shap-baseline.html).
+
+``analysis_config.json`` is the monitor's ``ExplainabilityAnalysisConfig``, the JSON at the
+``ConfigUri`` of ``ModelExplainabilityAppSpecification``: ``headers``, ``methods.shap``
+(``baseline``, ``num_samples``, ``agg_method``, ``use_logit``, ``save_local_shap_values``,
+``seed``) and ``predictor.label_headers`` (clarify-config-json-monitor-model-explainability-parameters.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from labkit.errors import LabkitInputError
+from labkit.jsonfiles import read_json, write_json
+from labkit.model_explainability.attributions import (
+    AGG_METHODS,
+    DEFAULT_AGG_METHOD,
+    default_num_samples,
+)
+
+__all__ = [
+    "ANALYSIS_CONFIG_FILE",
+    "ANALYSIS_FILE",
+    "PLACEHOLDER_LABEL",
+    "Analysis",
+    "AnalysisConfig",
+    "LabelExplanation",
+    "label_key",
+]
+
+ANALYSIS_FILE = "analysis.json"
+ANALYSIS_CONFIG_FILE = "analysis_config.json"
+SCHEMA_VERSION = "1.0"  # "version" of both files in the AWS samples
+PLACEHOLDER_LABEL = "label0"  # Clarify's key when no label_headers are given
+
+
+def label_key(label: str | None) -> str:
+    """The ``<label>`` key of ``explanations.kernel_shap`` for the label the learner names.
+
+    [U] reference: explainability.md §2 — Clarify uses the ``predictor.label_headers`` entry
+    when one is given, else the placeholder ``label0``. The twin writes the dataset's label
+    name as ``label_headers`` (as AWS's published ``star_rating`` example shows), so the key is
+    that name; with no label it is ``label0``.
+    """
+    return PLACEHOLDER_LABEL if label is None else str(label)
+
+
+@dataclass(frozen=True)
+class LabelExplanation:
+    """One ``explanations.kernel_shap.<label>`` entry: global SHAP values and the expected value."""
+
+    global_shap_values: dict[str, float]
+    expected_value: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "global_shap_values": dict(self.global_shap_values),
+            "expected_value": float(self.expected_value),
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """``analysis.json`` of an explainability job (and a monitor's constraints file).
+
+    ``kernel_shap`` maps label key → ``LabelExplanation``. ``from_json`` reads real Clarify
+    files: several labels, and keys it does not use (bias sections, other methods) are ignored.
+    """
+
+    kernel_shap: dict[str, LabelExplanation]
+    version: str = SCHEMA_VERSION
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(self.kernel_shap)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "explanations": {
+                "kernel_shap": {label: e.to_dict() for label, e in self.kernel_shap.items()}
+            },
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Global SHAP values as a table: one row per feature, one column per label."""
+        return pd.DataFrame(
+            {
+                label: pd.Series(e.global_shap_values, dtype=float)
+                for label, e in self.kernel_shap.items()
+            }
+        )
+
+    def to_json(self, directory: str | Path) -> Path:
+        """Write ``<directory>/analysis.json`` and return its path."""
+        return write_json(self.to_dict(), Path(directory) / ANALYSIS_FILE)
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> Analysis:
+        """Read an analysis.json file (or ``<directory>/analysis.json``)."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / ANALYSIS_FILE
+        return cls.from_dict(read_json(path), path=path)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, path: str | Path | None = None) -> Analysis:
+        kernel_shap = _get(
+            _get(data, "explanations", path, "the file"), "kernel_shap", path, "explanations"
+        )
+        if not isinstance(kernel_shap, Mapping) or not kernel_shap:
+            raise LabkitInputError("explanations.kernel_shap has no labels", path=path)
+        labels = {}
+        for label, entry in kernel_shap.items():
+            where = f"explanations.kernel_shap.{label}"
+            values = _get(entry, "global_shap_values", path, where)
+            if not isinstance(values, Mapping):
+                raise LabkitInputError(f"{where}.global_shap_values is not an object", path=path)
+            labels[str(label)] = LabelExplanation(
+                global_shap_values={
+                    str(f): _number(v, path, f"{where}.global_shap_values.{f}")
+                    for f, v in values.items()
+                },
+                expected_value=_number(
+                    _get(entry, "expected_value", path, where), path, f"{where}.expected_value"
+                ),
+            )
+        version = data.get("version", SCHEMA_VERSION)
+        return cls(kernel_shap=labels, version=str(version))
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """``analysis_config.json``: what the monitor needs to explain a window as the baseline was.
+
+    ``shap_baseline`` holds Clarify's ``methods.shap.baseline`` rows (values in ``headers``
+    order); ``label_headers`` names the model output explained and ``probability_index``
+    (Clarify's ``predictor.probability``) which column of the model's output it is.
+    """
+
+    headers: tuple[str, ...]
+    shap_baseline: tuple[tuple[Any, ...], ...]
+    num_samples: int
+    agg_method: str = DEFAULT_AGG_METHOD
+    use_logit: bool = False
+    seed: int | None = None
+    label_headers: tuple[str, ...] | None = None
+    probability_index: int | None = None
+    version: str = SCHEMA_VERSION
+
+    @property
+    def label(self) -> str:
+        """The label key this configuration's analysis.json uses."""
+        return label_key(self.label_headers[0] if self.label_headers else None)
+
+    def shap_baseline_frame(self) -> pd.DataFrame:
+        """The baseline rows as a DataFrame with the ``headers`` as columns."""
+        return pd.DataFrame([list(row) for row in self.shap_baseline], columns=list(self.headers))
+
+    def to_dict(self) -> dict[str, Any]:
+        shap: dict[str, Any] = {
+            "baseline": [[_plain(v) for v in row] for row in self.shap_baseline],
+            "num_samples": int(self.num_samples),
+            "agg_method": self.agg_method,
+            "use_logit": bool(self.use_logit),
+            "save_local_shap_values": False,
+        }
+        if self.seed is not None:
+            shap["seed"] = int(self.seed)
+        out: dict[str, Any] = {
+            "version": self.version,
+            "headers": list(self.headers),
+            "methods": {"shap": shap},
+        }
+        predictor: dict[str, Any] = {}
+        if self.label_headers:
+            predictor["label_headers"] = list(self.label_headers)
+        if self.probability_index is not None:
+            predictor["probability"] = int(self.probability_index)
+        if predictor:
+            out["predictor"] = predictor
+        return out
+
+    def to_json(self, directory: str | Path) -> Path:
+        """Write ``<directory>/analysis_config.json`` and return its path."""
+        return write_json(self.to_dict(), Path(directory) / ANALYSIS_CONFIG_FILE)
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> AnalysisConfig:
+        """Read an analysis_config.json file (or ``<directory>/analysis_config.json``)."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / ANALYSIS_CONFIG_FILE
+        return cls.from_dict(read_json(path), path=path)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, path: str | Path | None = None) -> AnalysisConfig:
+        headers = _get(data, "headers", path, "the file")
+        if (
+            not isinstance(headers, list)
+            or not headers
+            or not all(isinstance(h, str) for h in headers)
+        ):
+            raise LabkitInputError("headers must be a non-empty list of feature names", path=path)
+        shap = _get(_get(data, "methods", path, "the file"), "shap", path, "methods")
+        rows = _get(shap, "baseline", path, "methods.shap")
+        if isinstance(rows, str):
+            raise LabkitInputError(
+                f"methods.shap.baseline is a URI ({rows}); the offline twin needs the rows inline",
+                path=path,
+            )
+        if not isinstance(rows, list) or not rows:
+            raise LabkitInputError(
+                "methods.shap.baseline must be a list of at least one row", path=path
+            )
+        rows = [
+            row["features"] if isinstance(row, Mapping) and "features" in row else row
+            for row in rows
+        ]
+        for i, row in enumerate(rows):
+            if not isinstance(row, list) or len(row) != len(headers):
+                raise LabkitInputError(
+                    f"methods.shap.baseline row {i + 1} must list {len(headers)} values, one per header",
+                    path=path,
+                )
+        agg_method = shap.get("agg_method", DEFAULT_AGG_METHOD)
+        if agg_method not in AGG_METHODS:
+            raise LabkitInputError(
+                f"methods.shap.agg_method {agg_method!r} is not one of {', '.join(AGG_METHODS)}",
+                path=path,
+            )
+        num_samples = shap.get("num_samples", default_num_samples(len(headers)))
+        seed = shap.get("seed")
+        for key, value in (("num_samples", num_samples), ("seed", seed)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise LabkitInputError(f"methods.shap.{key} must be an integer", path=path)
+        predictor = data.get("predictor") or {}
+        if not isinstance(predictor, Mapping):
+            raise LabkitInputError("predictor must be an object", path=path)
+        label_headers = predictor.get("label_headers")
+        probability = predictor.get("probability")
+        if probability is not None and (
+            isinstance(probability, bool) or not isinstance(probability, int)
+        ):
+            raise LabkitInputError(
+                f"predictor.probability {probability!r}: the offline twin reads a column index only",
+                path=path,
+            )
+        return cls(
+            headers=tuple(headers),
+            shap_baseline=tuple(tuple(row) for row in rows),
+            num_samples=num_samples,
+            agg_method=agg_method,
+            use_logit=bool(shap.get("use_logit", False)),
+            seed=seed,
+            label_headers=None if not label_headers else tuple(str(h) for h in label_headers),
+            probability_index=probability,
+            version=str(data.get("version", SCHEMA_VERSION)),
+        )
+
+
+def _get(data: Any, key: str, path: str | Path | None, where: str) -> Any:
+    if not isinstance(data, Mapping) or key not in data:
+        raise LabkitInputError(f"{where} has no {key!r} key", path=path)
+    return data[key]
+
+
+def _number(value: Any, path: str | Path | None, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise LabkitInputError(f"{where} must be a number, found {value!r}", path=path)
+    return float(value)
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
