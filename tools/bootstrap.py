@@ -31,11 +31,20 @@ def main(argv: list[str]) -> int:
     python = environment_python()
     install(python)
     if command == "lab":
-        # JupyterLab keeps its token and listens on localhost only; never weaken either here.
-        return run([python, "-m", "jupyterlab", START_NOTEBOOK, "--ServerApp.ip=localhost", *extra])
+        return run(lab_command(python, extra))
     if command == "test":
         return run([python, "-m", "pytest", *extra])
     return 0
+
+
+def lab_command(python: str, extra: list[str] = ()) -> list[str]:
+    """JupyterLab on the start notebook, with its token, listening on localhost only.
+
+    Never weaken either here. Containers (and CI) often run as root, which JupyterLab refuses
+    without --allow-root; that flag changes neither the token nor the address.
+    """
+    root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    return [python, "-m", "jupyterlab", START_NOTEBOOK, "--ServerApp.ip=localhost", *root, *extra]
 
 
 def environment_python() -> str:
