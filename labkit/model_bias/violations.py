@@ -1,0 +1,200 @@
+"""The bias drift check: baseline analysis.json (the constraints) vs the window's → constraint_violations.json.
+
+AWS publishes two descriptions of when a bias metric violates its baseline (bias.md §8): the
+violations page (a value "worse" than the baseline's, farther from 0) and the bias-drift overview
+(a Normal Bootstrap confidence interval C of the window's metric that is disjoint from an allowed
+range A). How A comes from the baseline is not published. The twin's reading, in one place
+(``allowed_range`` and ``is_violation``): A = [ideal − |b − ideal|, ideal + |b − ideal|] with the
+ideal 0 (1 for DI); the point rule flags a value outside A, the bootstrap rule a C disjoint from A.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from labkit.errors import LabkitInputError
+from labkit.jsonfiles import read_json, write_json
+from labkit.model_bias.config import BiasConfig
+from labkit.model_bias.report import BiasReport
+
+__all__ = [
+    "CONSTRAINT_CHECK_TYPE",
+    "IDEAL_VALUES",
+    "VIOLATIONS_FILE",
+    "VIOLATIONS_VERSION",
+    "ConstraintViolations",
+    "Violation",
+    "allowed_range",
+    "check_drift",
+    "describe",
+    "entries",
+    "ideal_value",
+    "is_violation",
+]
+
+CONSTRAINT_CHECK_TYPE = "bias_drift_check"  # the only check type bias drift supports
+VIOLATIONS_FILE = "constraint_violations.json"
+VIOLATIONS_VERSION = "1.0"
+# [U] reference: bias.md §8 — the value of no bias; the docs only say "farther from 0", DI's parity is 1.
+IDEAL_VALUES: dict[str, float] = {"DI": 1.0}
+
+
+def ideal_value(metric: str) -> float:
+    """The value meaning "no bias": 1 for DI, 0 for every other metric."""
+    return IDEAL_VALUES.get(metric, 0.0)
+
+
+def allowed_range(metric: str, baseline_value: float) -> tuple[float, float]:
+    """A = [ideal − |b − ideal|, ideal + |b − ideal|]: as far from parity as the baseline, no farther."""
+    # [U] reference: bias.md §8 — how A is derived from the baseline is not published.
+    ideal = ideal_value(metric)
+    spread = abs(baseline_value - ideal)
+    return ideal - spread, ideal + spread
+
+
+def is_violation(
+    metric: str, value: float, baseline_value: float, interval: tuple[float, float] | None = None
+) -> bool:
+    """The drift rule: the point ``value`` outside A, or (bootstrap) ``interval`` C disjoint from A.
+
+    Point rule (violations page): |value − ideal| > |baseline − ideal|, so a baseline DPPL of 0.2
+    accepts 0.1 and flags −0.3. Bootstrap rule (overview page): C ∩ A = ∅. A closed A and C are
+    used, so touching counts as overlap. An infinite baseline allows everything.
+    """
+    # [U] reference: bias.md §8 — the point rule is the default, the bootstrap rule an option.
+    low, high = allowed_range(metric, baseline_value)
+    if interval is None:
+        return not low <= value <= high
+    c_low, c_high = interval
+    return c_high < low or c_low > high
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One entry of constraint_violations.json, keys in the service's order."""
+
+    facet: str
+    facet_value: str
+    metric_name: str
+    description: str
+    constraint_check_type: str = CONSTRAINT_CHECK_TYPE
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "facet": self.facet,
+            "facet_value": self.facet_value,
+            "metric_name": self.metric_name,
+            "constraint_check_type": self.constraint_check_type,
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True)
+class ConstraintViolations:
+    """constraint_violations.json of a bias drift execution (status CompletedWithViolations if any)."""
+
+    violations: tuple[Violation, ...] = ()
+    version: str = VIOLATIONS_VERSION
+
+    def __len__(self) -> int:
+        return len(self.violations)
+
+    def metric_names(self) -> set[str]:
+        return {v.metric_name for v in self.violations}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "violations": [v.to_dict() for v in self.violations]}
+
+    def to_json(self, directory: str | Path) -> Path:
+        """Write ``constraint_violations.json`` into ``directory``."""
+        return write_json(self.to_dict(), Path(directory) / VIOLATIONS_FILE)
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> ConstraintViolations:
+        path = Path(path)
+        if path.is_dir() or path.suffix != ".json":  # a directory, existing or not
+            path = path / VIOLATIONS_FILE
+        data = read_json(path)
+        try:
+            entries = tuple(
+                Violation(
+                    facet=v["facet"],
+                    facet_value=v["facet_value"],
+                    metric_name=v["metric_name"],
+                    description=v["description"],
+                    constraint_check_type=v["constraint_check_type"],
+                )
+                for v in data["violations"]
+            )
+            return cls(entries, str(data.get("version", VIOLATIONS_VERSION)))
+        except (KeyError, TypeError) as exc:
+            raise LabkitInputError(
+                f"not a constraint_violations.json (missing {exc})", path=path
+            ) from None
+
+    def to_frame(self) -> pd.DataFrame:
+        columns = ["facet", "facet_value", "metric_name", "constraint_check_type", "description"]
+        return pd.DataFrame([v.to_dict() for v in self.violations], columns=columns)
+
+
+def describe(value: float) -> str:
+    """``Value <v> does not meet the constraint requirement``, v as Python prints a float."""
+    # [U] reference: bias.md §8 — AWS's example shows 0.0751544567666083 (Python's repr); ±inf are
+    # spelled as in analysis.json.
+    text = {math.inf: "Infinity", -math.inf: "-Infinity"}.get(value, repr(float(value)))
+    return f"Value {text} does not meet the constraint requirement"
+
+
+def entries(
+    report: BiasReport, config: BiasConfig
+) -> dict[tuple[str, str, str, str], tuple[str, float | None]]:
+    """(stage, facet, facet_value, metric) → (value_or_threshold, value) of every entry.
+
+    Entries are matched by the config's facet value, not the interval text, because a threshold
+    facet's interval ``(t, max]`` changes with each window's maximum.
+    """
+    # [U] reference: bias.md §8 — the docs say each (facet, value_or_threshold, metric) is compared;
+    # which key pairs a baseline interval with a window interval is not published.
+    out = {}
+    for stage, block in report.stages():
+        for facet, groups in block.facets:
+            for group in groups:
+                for m in group.metrics:
+                    key = (stage, facet, config.facet_value(group.value_or_threshold), m.name)
+                    out.setdefault(key, (group.value_or_threshold, m.value))
+    return out
+
+
+def check_drift(
+    constraints: BiasReport,
+    analysis: BiasReport,
+    config: BiasConfig,
+    intervals: dict[tuple[str, str, str, str], tuple[float, float]] | None = None,
+) -> ConstraintViolations:
+    """Compare every metric of the window's ``analysis`` with the baseline's (``constraints``).
+
+    A metric with an error (null value) on either side is not checked. ``intervals`` maps the
+    same keys as ``entries`` to the bootstrap C; a metric without one is checked by its point value.
+    """
+    current = entries(analysis, config)
+    found = []
+    for key, (_, baseline_value) in entries(constraints, config).items():
+        if key not in current or baseline_value is None or current[key][1] is None:
+            continue
+        value = current[key][1]
+        interval = None if intervals is None else intervals.get(key)
+        if is_violation(key[3], value, baseline_value, interval):
+            found.append(
+                Violation(
+                    facet=key[1],
+                    facet_value=key[2],
+                    metric_name=key[3],
+                    description=describe(value),
+                )
+            )
+    return ConstraintViolations(tuple(found))
