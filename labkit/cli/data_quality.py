@@ -1,0 +1,198 @@
+"""``labkit data-quality``: the DefaultModelMonitor twin on CSV files and captured data.
+
+    labkit data-quality baseline --input TRAIN.csv --output BASELINE_DIR
+    labkit data-quality monitor  --input PATH --baseline BASELINE_DIR --output OUT_DIR
+        [--start ISO --end ISO] [--include-output] [--endpoint NAME --schedule NAME]
+
+``baseline`` writes statistics.json and constraints.json. ``monitor`` reads a CSV with a header,
+a data-capture ``.jsonl`` file or a capture folder (``yyyy/mm/dd/hh`` below it), writes
+statistics.json, constraint_violations.json and cloudwatch_metrics.json, and exits 1 when a
+constraint is violated (the execution's ``CompletedWithViolations``), 0 when none is, 2 when it
+fails. Malformed capture lines are skipped, counted and listed with file and line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from labkit.cli import EXIT_OK, EXIT_VIOLATIONS
+from labkit.errors import LabkitInputError
+
+__all__ = ["register"]
+
+SHOWN_PROBLEMS = 5  # quarantined lines listed in the summary; the rest are counted
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "data-quality", help="DefaultModelMonitor twin: baseline and monitor"
+    )
+    commands = parser.add_subparsers(dest="data_quality_command", metavar="ACTION", required=True)
+
+    baseline = commands.add_parser("baseline", help="write statistics.json and constraints.json")
+    baseline.add_argument(
+        "--input", required=True, type=Path, help="baseline dataset: CSV with a header row"
+    )
+    baseline.add_argument("--output", required=True, type=Path, help="folder for the two files")
+    baseline.set_defaults(handler=_baseline)
+
+    monitor = commands.add_parser(
+        "monitor", help="write statistics.json and constraint_violations.json"
+    )
+    monitor.add_argument(
+        "--input", required=True, type=Path,
+        help="CSV with a header, a capture .jsonl file, or a capture folder (read recursively)",
+    )  # fmt: skip
+    monitor.add_argument(
+        "--baseline",
+        required=True,
+        type=Path,
+        help="folder with statistics.json and constraints.json",
+    )
+    monitor.add_argument("--output", required=True, type=Path, help="folder for the output files")
+    monitor.add_argument(
+        "--start", type=_time, help="capture window start, ISO 8601 (inclusive, UTC if no zone)"
+    )
+    monitor.add_argument(
+        "--end", type=_time, help="capture window end, ISO 8601 (exclusive); the metrics' timestamp"
+    )
+    monitor.add_argument(
+        "--include-output", action="store_true",
+        help="captured rows: the baseline's first column is the model output (endpointOutput), "
+        "the others the inputs (output_columns_position START)",
+    )  # fmt: skip
+    monitor.add_argument(
+        "--endpoint",
+        default=None,
+        help="Endpoint dimension of the metrics (default: local-endpoint)",
+    )
+    monitor.add_argument(
+        "--schedule", default=None, help="MonitoringSchedule dimension (default: local-schedule)"
+    )
+    monitor.set_defaults(handler=_monitor)
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    from labkit import data_quality
+    from labkit.csvfiles import read_csv_text
+
+    df = read_csv_text(args.input)
+    baseline = data_quality.suggest_baseline(df)
+    statistics_path, constraints_path = baseline.to_json(args.output)
+    print(
+        f"baseline on {baseline.statistics.item_count} rows, {len(baseline.statistics.features)} features"
+    )
+    for feature in baseline.constraints.features:
+        extra = f", {len(feature.domains)} domain values" if feature.domains is not None else ""
+        print(
+            f"  {feature.name:<24} {feature.inferred_type:<10} completeness {feature.completeness:.3f}{extra}"
+        )
+    print(f"wrote {statistics_path} and {constraints_path}")
+    return EXIT_OK
+
+
+def _monitor(args: argparse.Namespace) -> int:
+    from labkit import cloudwatch, data_quality
+
+    baseline = data_quality.Baseline.from_json(args.baseline)
+    window, timestamp = _read_window(args, baseline.statistics.names)
+    report = data_quality.monitor(window, baseline)
+    statistics_path, violations_path = report.to_json(args.output)
+    metrics = report.cloudwatch_metrics(
+        endpoint=args.endpoint or cloudwatch.DEFAULT_ENDPOINT,
+        schedule=args.schedule or cloudwatch.DEFAULT_SCHEDULE,
+        timestamp=timestamp,
+    )
+    metrics_path = cloudwatch.write_metrics(metrics, args.output)
+    by_check = Counter(v.constraint_check_type for v in report.violations.violations)
+    print(
+        f"{report.statistics.item_count} items analysed: {len(report.violations.violations)} violation(s)"
+    )
+    for check in data_quality.CHECK_TYPES:
+        if by_check[check]:
+            features = ", ".join(
+                v.feature_name
+                for v in report.violations.violations
+                if v.constraint_check_type == check
+            )
+            print(f"  {check:<26} {by_check[check]}  ({features})")
+    print(f"wrote {statistics_path}, {violations_path} and {metrics_path}")
+    return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
+
+
+def _read_window(args: argparse.Namespace, names: list[str]) -> tuple[pd.DataFrame, datetime]:
+    """The window as text cells, and the metrics' timestamp (the window end)."""
+    path: Path = args.input
+    if not path.exists():
+        raise LabkitInputError("no such file or directory", path=path)
+    if path.is_file() and path.suffix.lower() not in (".jsonl", ".json"):
+        if args.start:
+            raise LabkitInputError(
+                "--start selects captured records; a CSV input has no capture times", path=path
+            )
+        from labkit.csvfiles import read_csv_text
+
+        return read_csv_text(path), args.end or _now()
+    return _read_capture(args, names)
+
+
+def _read_capture(args: argparse.Namespace, names: list[str]) -> tuple[pd.DataFrame, datetime]:
+    from labkit import capture
+
+    result = capture.read_capture(args.input, start=args.start, end=args.end)
+    print(
+        f"read {result.lines_read} capture line(s) in {len(result.files)} file(s): {result.n_records} record(s) in the window"
+    )
+    if result.n_quarantined:
+        print(f"  {result.n_quarantined} line(s) quarantined (skipped):")
+        for item in result.quarantined[:SHOWN_PROBLEMS]:
+            print(f"    {item.path}:{item.line}: {item.reason}")
+        _print_more(result.n_quarantined)
+    if args.include_output:
+        if len(names) < 2:
+            raise LabkitInputError(
+                "--include-output needs a baseline with an output column and inputs",
+                path=args.baseline,
+            )
+        window, bad_rows = capture.records_to_frame(
+            result.records,
+            names[1:],
+            include_output=True,
+            output_columns=names[:1],
+            output_columns_position="START",
+        )
+    else:
+        window, bad_rows = capture.records_to_frame(result.records, names)
+    if bad_rows:
+        print(f"  {len(bad_rows)} record(s) quarantined (skipped):")
+        for row in bad_rows[:SHOWN_PROBLEMS]:
+            print(f"    event {row.event_id}: {row.reason}")
+        _print_more(len(bad_rows))
+    if len(window) == 0:
+        raise LabkitInputError(
+            "no usable captured records in the window; nothing to analyse", path=args.input
+        )
+    timestamp = args.end or max(r.inference_time for r in result.records)
+    return window, timestamp
+
+
+def _print_more(total: int) -> None:
+    if total > SHOWN_PROBLEMS:
+        print(f"    … and {total - SHOWN_PROBLEMS} more")
+
+
+def _time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)  # Python 3.11+ reads a trailing Z
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)

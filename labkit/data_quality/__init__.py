@@ -1,0 +1,193 @@
+"""The data quality monitor twin: SageMaker's ``DefaultModelMonitor``, offline.
+
+``suggest_baseline`` profiles a baseline dataset and suggests constraints (statistics.json,
+constraints.json); ``monitor`` profiles one window of captured data, checks it against them and
+reports violations (statistics.json, constraint_violations.json) and CloudWatch metrics, as the
+Model Monitor prebuilt container does (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html).
+
+Examples
+--------
+>>> import pandas as pd
+>>> from labkit import data_quality
+>>> baseline = data_quality.suggest_baseline(pd.DataFrame({"age": [23, 35, 31, 47], "plan": ["a", "a", "b", "b"]}))
+>>> report = data_quality.monitor(pd.DataFrame({"age": [23, 35, 31.5, 47], "plan": ["a", "b", "a", "b"]}), baseline)
+>>> sorted(report.violations.check_types())
+['data_type_check']
+
+Input frames may hold text cells (``csvfiles.read_csv_text``: what the container reads) or typed
+columns; typed values are judged on the text a CSV writer would give them (``types`` module).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from labkit import cloudwatch
+from labkit.data_quality import constraints as _constraints
+from labkit.data_quality import statistics as _statistics
+from labkit.data_quality.constraints import (
+    ConfigOverrides,
+    Constraints,
+    FeatureConstraints,
+    MonitoringConfig,
+    suggest_constraints,
+)
+from labkit.data_quality.metrics import data_quality_metrics
+from labkit.data_quality.statistics import (
+    FeatureStatistics,
+    Statistics,
+    column_texts,
+    compute_statistics,
+    statistics_from_columns,
+)
+from labkit.data_quality.types import TypeCounts
+from labkit.data_quality.violations import (
+    CHECK_TYPES,
+    ConstraintViolations,
+    FeatureDrift,
+    Violation,
+    check_constraints,
+    measure_drift,
+)
+from labkit.errors import LabkitInputError
+
+__all__ = [
+    "CHECK_TYPES",
+    "Baseline",
+    "ConfigOverrides",
+    "ConstraintViolations",
+    "Constraints",
+    "FeatureConstraints",
+    "FeatureDrift",
+    "FeatureStatistics",
+    "MonitoringConfig",
+    "MonitoringReport",
+    "Statistics",
+    "TypeCounts",
+    "Violation",
+    "compute_statistics",
+    "monitor",
+    "suggest_baseline",
+    "suggest_constraints",
+]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a baselining job writes: statistics.json and constraints.json."""
+
+    statistics: Statistics
+    constraints: Constraints
+
+    def to_json(self, directory: str | Path) -> tuple[Path, Path]:
+        """Write both files into ``directory``; return (statistics path, constraints path)."""
+        return self.statistics.to_json(directory), self.constraints.to_json(directory)
+
+    @classmethod
+    def from_json(cls, directory: str | Path) -> Baseline:
+        """Read both files from ``directory`` (a missing one is named in the error)."""
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise LabkitInputError(
+                "expected a baseline directory holding statistics.json and constraints.json",
+                path=directory,
+            )
+        return cls(
+            Statistics.from_json(directory / _statistics.FILE_NAME),
+            Constraints.from_json(directory / _constraints.FILE_NAME),
+        )
+
+
+@dataclass(frozen=True)
+class MonitoringReport:
+    """One monitoring execution: the window's statistics, the violations and the drift per feature."""
+
+    statistics: Statistics
+    violations: ConstraintViolations
+    drift: dict[str, FeatureDrift]
+    constraints: Constraints
+    type_counts: dict[str, TypeCounts]
+    distinct_counts: dict[str, int]
+
+    @property
+    def distances(self) -> dict[str, float]:
+        """The value emitted as ``feature_baseline_drift_<f>`` (a p-value for ChiSquared features)."""
+        return {name: d.value for name, d in self.drift.items()}
+
+    @property
+    def has_violations(self) -> bool:
+        """True when the execution would end ``CompletedWithViolations``."""
+        return bool(self.violations.violations)
+
+    def to_json(self, directory: str | Path) -> tuple[Path, Path]:
+        """Write statistics.json and constraint_violations.json; return both paths."""
+        return self.statistics.to_json(directory), self.violations.to_json(directory)
+
+    def cloudwatch_metrics(
+        self,
+        *,
+        endpoint: str = cloudwatch.DEFAULT_ENDPOINT,
+        schedule: str = cloudwatch.DEFAULT_SCHEDULE,
+        timestamp: datetime,
+        batch: bool = False,
+    ) -> list[cloudwatch.MetricDatum]:
+        """The metrics this execution publishes (see ``labkit.data_quality.metrics``)."""
+        return data_quality_metrics(
+            self.statistics,
+            self.constraints,
+            drift=self.distances,
+            type_counts=self.type_counts,
+            distinct_counts=self.distinct_counts,
+            endpoint=endpoint,
+            schedule=schedule,
+            timestamp=timestamp,
+            batch=batch,
+        )
+
+
+def suggest_baseline(
+    baseline_df: pd.DataFrame, *, monitoring_config: MonitoringConfig | None = None
+) -> Baseline:
+    """Profile the baseline dataset and suggest constraints, as ``DefaultModelMonitor.suggest_baseline`` does.
+
+    ``monitoring_config`` replaces the container's defaults in the suggested constraints.json.
+    """
+    if len(baseline_df) == 0:
+        raise LabkitInputError("the baseline dataset has no rows")
+    statistics = compute_statistics(baseline_df)
+    return Baseline(
+        statistics, suggest_constraints(statistics, monitoring_config=monitoring_config)
+    )
+
+
+def monitor(
+    window_df: pd.DataFrame,
+    statistics: Statistics | Baseline,
+    constraints: Constraints | None = None,
+) -> MonitoringReport:
+    """Check one window against the baseline, as one monitoring execution does.
+
+    ``statistics`` may be a ``Baseline`` (its constraints are used unless ``constraints`` is
+    given). With bare statistics and no constraints, the suggested defaults are used.
+    """
+    if isinstance(statistics, Baseline):
+        constraints = constraints or statistics.constraints
+        statistics = statistics.statistics
+    if constraints is None:
+        constraints = suggest_constraints(statistics)
+    columns = column_texts(window_df)
+    window_statistics = statistics_from_columns(columns, item_count=len(window_df))
+    drift = measure_drift(statistics, constraints, columns)
+    violations = check_constraints(constraints, columns, item_count=len(window_df), drift=drift)
+    return MonitoringReport(
+        statistics=window_statistics,
+        violations=violations,
+        drift=drift,
+        constraints=constraints,
+        type_counts={name: column.type_counts() for name, column in columns.items()},
+        distinct_counts={name: column.distinct_count() for name, column in columns.items()},
+    )

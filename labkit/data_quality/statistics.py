@@ -1,0 +1,354 @@
+"""Per-column statistics, the twin of the container's ``statistics.json``.
+
+A baseline job and every monitoring execution write one: item count, then per feature the
+inferred type, present/missing counts and either numerical statistics with a 10-bucket KLL
+histogram and the sketch itself, or string statistics with a distinct count and one bucket per
+value. Reference: data-quality.md §2; AWS page "Schema for Statistics (statistics.json file)"
+(https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-byoc-statistics.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from labkit.data_quality.distance import KLLSketch, build_sketch
+from labkit.data_quality.types import NUMERIC_TYPES, ColumnText, column_text
+from labkit.errors import LabkitInputError
+from labkit.jsonfiles import read_json, write_json
+
+__all__ = [
+    "FILE_NAME",
+    "FeatureStatistics",
+    "NumericalStatistics",
+    "Statistics",
+    "StringStatistics",
+    "column_texts",
+    "compute_statistics",
+    "order_categories",
+    "statistics_from_columns",
+]
+
+FILE_NAME = "statistics.json"  # SDK monitoring_files.py: STATISTICS_JSON_DEFAULT_FILE_NAME
+VERSION = 0.0  # real files write 0.0 (the docs show 0)
+INFERRED_TYPES = ("Integral", "Fractional", "String", "Unknown")
+
+
+def order_categories(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Categorical buckets in the order the twin writes them; nulls never get a bucket."""
+    # [U] reference: data-quality.md §2.4 — order undocumented: count descending, then value ascending.
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True)
+class NumericalStatistics:
+    """``numerical_statistics`` of an Integral or Fractional feature."""
+
+    num_present: int
+    num_missing: int
+    mean: float
+    sum: float
+    std_dev: float  # population standard deviation (Deequ StandardDeviation divides by n)
+    min: float
+    max: float
+    buckets: tuple[tuple[float, float, int], ...]  # (lower_bound, upper_bound, count)
+    sketch: KLLSketch | None
+
+    def to_dict(self) -> dict[str, Any]:
+        kll: dict[str, Any] = {
+            "buckets": [
+                {"lower_bound": lo, "upper_bound": hi, "count": n} for lo, hi, n in self.buckets
+            ]
+        }
+        if self.sketch is not None:
+            kll["sketch"] = self.sketch.to_dict()
+        return {
+            "common": {"num_present": self.num_present, "num_missing": self.num_missing},
+            "mean": self.mean,
+            "sum": self.sum,
+            "std_dev": self.std_dev,
+            "min": self.min,
+            "max": self.max,
+            "distribution": {"kll": kll},
+        }
+
+
+@dataclass(frozen=True)
+class StringStatistics:
+    """``string_statistics`` of a String (or all-missing Unknown) feature."""
+
+    num_present: int
+    num_missing: int
+    distinct_count: float  # Deequ estimates it with HyperLogLog++; the twin counts exactly
+    buckets: tuple[tuple[str, int], ...]  # (value, count), see order_categories
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.buckets)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "common": {"num_present": self.num_present, "num_missing": self.num_missing},
+            "distinct_count": self.distinct_count,
+            "distribution": {
+                "categorical": {"buckets": [{"value": v, "count": n} for v, n in self.buckets]}
+            },
+        }
+
+
+@dataclass(frozen=True)
+class FeatureStatistics:
+    """One entry of ``features``: exactly one of ``numerical`` and ``string`` is set."""
+
+    name: str
+    inferred_type: str
+    numerical: NumericalStatistics | None = None
+    string: StringStatistics | None = None
+
+    @property
+    def num_present(self) -> int:
+        return (self.numerical or self.string).num_present
+
+    @property
+    def num_missing(self) -> int:
+        return (self.numerical or self.string).num_missing
+
+    @property
+    def completeness(self) -> float:
+        """Non-null fraction; 0.0 for a feature with no rows."""
+        total = self.num_present + self.num_missing
+        return self.num_present / total if total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "inferred_type": self.inferred_type}
+        if self.numerical is not None:
+            out["numerical_statistics"] = self.numerical.to_dict()
+        if self.string is not None:
+            out["string_statistics"] = self.string.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """The whole statistics.json: ``dataset.item_count`` and one entry per column, in column order."""
+
+    item_count: int
+    features: tuple[FeatureStatistics, ...]
+    version: float = VERSION
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.features]
+
+    def feature(self, name: str) -> FeatureStatistics:
+        for f in self.features:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": float(self.version),
+            "dataset": {"item_count": self.item_count},
+            "features": [f.to_dict() for f in self.features],
+        }
+
+    def to_json(self, directory: str | Path) -> Path:
+        """Write ``<directory>/statistics.json`` and return its path."""
+        return write_json(self.to_dict(), Path(directory) / FILE_NAME)
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> Statistics:
+        """Read a statistics.json (the twin's or a real one); a directory means its statistics.json."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / FILE_NAME
+        return cls.from_dict(read_json(path), path=path)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, path: str | Path | None = None) -> Statistics:
+        reader = _Reader(path)
+        top = reader.mapping(data, "")
+        features = reader.mapping(top.get("dataset", {}), "dataset")
+        entries = reader.sequence(top.get("features", []), "features")
+        return cls(
+            item_count=reader.integer(features.get("item_count", 0), "dataset.item_count"),
+            features=tuple(
+                reader.feature(entry, f"features[{i}]") for i, entry in enumerate(entries)
+            ),
+            version=reader.number(top.get("version", VERSION), "version"),
+        )
+
+
+def column_texts(df: pd.DataFrame) -> dict[str, ColumnText]:
+    """Classify every column of ``df`` (see ``types.column_text``), keyed by column name as text."""
+    names = [str(name) for name in df.columns]
+    if len(set(names)) != len(names):
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        raise LabkitInputError(f"column names repeat: {', '.join(repeated)}")
+    return {name: column_text(df.iloc[:, i]) for i, name in enumerate(names)}
+
+
+def compute_statistics(df: pd.DataFrame) -> Statistics:
+    """Profile ``df`` as the container profiles a dataset: one feature per column, in column order."""
+    return statistics_from_columns(column_texts(df), item_count=len(df))
+
+
+def statistics_from_columns(columns: Mapping[str, ColumnText], *, item_count: int) -> Statistics:
+    """Statistics from already classified columns (the monitor reuses the classes for its checks)."""
+    return Statistics(item_count, tuple(_feature(name, col) for name, col in columns.items()))
+
+
+def _feature(name: str, column: ColumnText) -> FeatureStatistics:
+    counts = column.type_counts()
+    inferred = counts.inferred_type
+    if inferred in NUMERIC_TYPES:
+        values = column.numeric_values()
+        return FeatureStatistics(name, inferred, numerical=_numerical(name, values, counts.null))
+    # [U] reference: data-quality.md §2.2 — an all-missing (Unknown) column gets string_statistics.
+    value_counts = column.value_counts() if counts.non_null else {}
+    string = StringStatistics(
+        num_present=counts.non_null,
+        num_missing=counts.null,
+        distinct_count=float(len(value_counts)),
+        buckets=tuple(order_categories(value_counts)),
+    )
+    return FeatureStatistics(name, inferred, string=string)
+
+
+def _numerical(name: str, values: np.ndarray, num_missing: int) -> NumericalStatistics:
+    total = float(np.sum(values))
+    if not np.isfinite(values).all() or not np.isfinite(total):
+        raise LabkitInputError(
+            "a value (or the column's sum) is too large for a double", column=name
+        )
+    mean = total / len(values)  # Deequ Mean: sum / count
+    minimum, maximum = float(values.min()), float(values.max())
+    sketch = build_sketch(values)
+    return NumericalStatistics(
+        num_present=len(values),
+        num_missing=num_missing,
+        mean=mean,
+        sum=total,
+        std_dev=float(np.sqrt(np.mean((values - mean) ** 2))),
+        min=minimum,
+        max=maximum,
+        buckets=tuple(sketch.buckets(minimum, maximum)),
+        sketch=sketch,
+    )
+
+
+class _Reader:
+    """Lenient reading of real files: unknown keys ignored, numbers in any JSON spelling, errors located."""
+
+    def __init__(self, path: str | Path | None) -> None:
+        self.path = path
+
+    def fail(self, key: str, expected: str, found: Any) -> None:
+        raise LabkitInputError(
+            f"{key or 'top level'}: expected {expected}, found {found!r}", path=self.path
+        )
+
+    def mapping(self, value: Any, key: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            self.fail(key, "an object", value)
+        return value
+
+    def sequence(self, value: Any, key: str) -> list[Any]:
+        if not isinstance(value, list):
+            self.fail(key, "a list", value)
+        return value
+
+    def number(self, value: Any, key: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(key, "a number", value)
+        return float(value)
+
+    def integer(self, value: Any, key: str) -> int:
+        number = self.number(value, key)
+        if number != int(number):
+            self.fail(key, "a whole number", value)
+        return int(number)
+
+    def feature(self, entry: Any, key: str) -> FeatureStatistics:
+        entry = self.mapping(entry, key)
+        name, inferred = entry.get("name"), entry.get("inferred_type")
+        if not isinstance(name, str):
+            self.fail(f"{key}.name", "a string", name)
+        if inferred not in INFERRED_TYPES:
+            self.fail(f"{key}.inferred_type", " or ".join(INFERRED_TYPES), inferred)
+        numerical = string = None
+        if "numerical_statistics" in entry:
+            numerical = self.numerical(entry["numerical_statistics"], f"{key}.numerical_statistics")
+        if "string_statistics" in entry:
+            string = self.string(entry["string_statistics"], f"{key}.string_statistics")
+        if numerical is None and string is None:
+            self.fail(key, "numerical_statistics or string_statistics", sorted(entry))
+        return FeatureStatistics(name, inferred, numerical=numerical, string=string)
+
+    def common(self, stats: Mapping[str, Any], key: str) -> tuple[int, int]:
+        common = self.mapping(stats.get("common", {}), f"{key}.common")
+        return (
+            self.integer(common.get("num_present", 0), f"{key}.common.num_present"),
+            self.integer(common.get("num_missing", 0), f"{key}.common.num_missing"),
+        )
+
+    def numerical(self, stats: Any, key: str) -> NumericalStatistics:
+        stats = self.mapping(stats, key)
+        present, missing = self.common(stats, key)
+        kll = self.mapping(
+            self.mapping(stats.get("distribution", {}), f"{key}.distribution").get("kll", {}), key
+        )
+        buckets = tuple(
+            (
+                self.number(
+                    b.get("lower_bound"), f"{key}.distribution.kll.buckets[{i}].lower_bound"
+                ),
+                self.number(
+                    b.get("upper_bound"), f"{key}.distribution.kll.buckets[{i}].upper_bound"
+                ),
+                self.integer(b.get("count"), f"{key}.distribution.kll.buckets[{i}].count"),
+            )
+            for i, b in enumerate(
+                self.sequence(kll.get("buckets", []), f"{key}.distribution.kll.buckets")
+            )
+        )
+        sketch = None
+        if "sketch" in kll:
+            raw = self.mapping(kll["sketch"], f"{key}.distribution.kll.sketch")
+            levels = self.sequence(raw.get("data", []), f"{key}.distribution.kll.sketch.data")
+            for h, level in enumerate(levels):
+                for v in self.sequence(level, f"{key}.distribution.kll.sketch.data[{h}]"):
+                    self.number(v, f"{key}.distribution.kll.sketch.data[{h}]")
+            sketch = KLLSketch.from_dict(raw)
+        fields = {
+            k: self.number(stats.get(k), f"{key}.{k}")
+            for k in ("mean", "sum", "std_dev", "min", "max")
+        }
+        return NumericalStatistics(present, missing, buckets=buckets, sketch=sketch, **fields)
+
+    def string(self, stats: Any, key: str) -> StringStatistics:
+        stats = self.mapping(stats, key)
+        present, missing = self.common(stats, key)
+        categorical = self.mapping(stats.get("distribution", {}), f"{key}.distribution").get(
+            "categorical", {}
+        )
+        raw = self.sequence(
+            self.mapping(categorical, key).get("buckets", []),
+            f"{key}.distribution.categorical.buckets",
+        )
+        buckets = []
+        for i, b in enumerate(raw):
+            where = f"{key}.distribution.categorical.buckets[{i}]"
+            value = self.mapping(b, where).get("value")
+            if not isinstance(value, str):
+                self.fail(f"{where}.value", "a string", value)
+            buckets.append((value, self.integer(b.get("count"), f"{where}.count")))
+        distinct = self.number(
+            stats.get("distinct_count", float(len(buckets))), f"{key}.distinct_count"
+        )
+        return StringStatistics(present, missing, distinct, tuple(buckets))
