@@ -89,6 +89,12 @@ def csv_value(value: Any) -> str:
     return repr(plain) if isinstance(plain, float) else str(plain)
 
 
+def _column_cells(column: pd.Series) -> Any:
+    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) and column.hasnans:
+        return column.astype(object).to_numpy()
+    return column.to_numpy()
+
+
 def _csv_line(values: Sequence[Any]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow([csv_value(v) for v in values])
@@ -162,7 +168,9 @@ def capture_requests(
     types = (csv_content_types, json_content_types)
     records = []
     # Column arrays keep numpy scalar types (itertuples would widen float32 0.1 to 0.10000000149…).
-    cells = [features.iloc[:, j].to_numpy() for j in range(features.shape[1])]
+    # Nullable columns (Int64 with a gap) go through object dtype: a plain to_numpy() would turn
+    # them into float64 and write 33200 as "33200.0", a Fractional value in an Integral column.
+    cells = [_column_cells(features.iloc[:, j]) for j in range(features.shape[1])]
     for i, row in enumerate(zip(*cells) if cells else ((),) * n):
         if not captured[i]:
             continue

@@ -171,3 +171,15 @@ def test_csv_value():
     assert [csv_value(v) for v in (3, np.int64(3), 3.0, None, float("nan"), pd.NA, "x")] == [
         "3", "3", "3.0", "", "", "", "x",
     ]  # fmt: skip
+
+
+def test_nullable_integers_with_a_gap_stay_integral():
+    from datetime import UTC, datetime
+
+    import pandas as pd
+
+    from labkit import capture
+
+    frame = pd.DataFrame({"income": pd.array([33200, None], dtype="Int64")})
+    records = capture.capture_requests(frame, [0, 0], start_time=datetime(2024, 1, 1, tzinfo=UTC), sampling_percentage=100, seed=0)
+    assert [r.input.data for r in records] == ["33200", '""']  # csv quotes a lone empty field
