@@ -54,6 +54,10 @@ class WidgetApp:
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()
+        # The first draw laid the axes out; keep that layout. Re-solving the constrained layout on
+        # every change costs more than most monitors (and makes savefig draw twice). None, not
+        # "none": "none" keeps a placeholder engine.
+        self.figure.set_layout_engine(None)
 
     # -- to override --------------------------------------------------------------------------
 
