@@ -273,3 +273,15 @@ def test_capture_with_no_usable_records_fails(tmp_path, baseline_dir, capsys):
     )
     captured = capsys.readouterr()
     assert "c.jsonl:1: not valid JSON" in captured.out and "nothing to analyse" in captured.err
+
+
+def test_an_empty_window_fails_like_an_execution_with_no_data(tmp_path, capsys):
+    from labkit.cli import main
+
+    train = tmp_path / "train.csv"
+    train.write_text("a,b\n1,x\n2,y\n3,x\n")
+    (tmp_path / "empty.csv").write_text("a,b\n")
+    assert main(["data-quality", "baseline", "--input", str(train), "--output", str(tmp_path / "base")]) == 0
+    code = main(["data-quality", "monitor", "--input", str(tmp_path / "empty.csv"), "--baseline", str(tmp_path / "base"), "--output", str(tmp_path / "out")])
+    assert code == 2
+    assert "no records to analyse" in capsys.readouterr().err

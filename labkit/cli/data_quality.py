@@ -101,6 +101,12 @@ def _monitor(args: argparse.Namespace) -> int:
 
     baseline = data_quality.Baseline.from_json(args.baseline)
     window, timestamp = _read_window(args, baseline.statistics.names)
+    if len(window) == 0:
+        # [U] reference: operations.md §3.4 — an execution with no data in its window fails.
+        raise LabkitInputError(
+            "no records to analyse (a SageMaker execution with no data in its window fails)",
+            path=args.input,
+        )
     report = data_quality.monitor(window, baseline)
     statistics_path, violations_path = report.to_json(args.output)
     metrics = report.cloudwatch_metrics(
