@@ -16,6 +16,10 @@ app from plain Python::
 
 With ``use_widgets=False`` (papermill, HTML copies) displaying the app shows the default figure
 and table as ordinary outputs, so a static reader still sees what the lesson teaches.
+
+Work over about half a second (bootstraps, SHAP) waits for a *Run* button: pass
+``run_button=True`` and list in ``live_controls`` the controls that still react at once (a redraw
+from a cache, say). ``set()`` and ``run()`` always recompute synchronously, for tests and papermill.
 """
 
 from __future__ import annotations
@@ -37,8 +41,16 @@ class WidgetApp:
     """Base class for a lesson playground: named controls → pure compute → one redrawn figure."""
 
     controls: dict[str, Any]
+    live_controls: frozenset[str] = frozenset()  # with run_button: controls that still react at once
 
-    def __init__(self, *, use_widgets: bool = True, figsize: tuple[float, float] = (7.5, 3.2), ncols: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        use_widgets: bool = True,
+        figsize: tuple[float, float] = (7.5, 3.2),
+        ncols: int = 1,
+        run_button: bool = False,
+    ) -> None:
         import ipywidgets as widgets
 
         if not getattr(self, "controls", None):
@@ -51,6 +63,10 @@ class WidgetApp:
         self._image = widgets.Image(format="png", layout=widgets.Layout(width=f"{figsize[0] * FIGURE_DPI:.0f}px"))
         self._table = widgets.HTML(layout=widgets.Layout(min_height="4em"))
         self._status = widgets.HTML()
+        self.run_button = None
+        if run_button:
+            self.run_button = widgets.Button(description="Run", button_style="primary", tooltip="recompute")
+            self.run_button.on_click(lambda _: self.refresh())
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()
@@ -99,6 +115,13 @@ class WidgetApp:
             raise self.error
         return self.result
 
+    def run(self) -> Any:
+        """Recompute from the current controls (what the Run button does) and return the result."""
+        self.refresh()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
     def refresh(self) -> None:
         """Recompute from the current control values and redraw. Errors go to ``.status``."""
         try:
@@ -134,7 +157,8 @@ class WidgetApp:
             [widgets.VBox(list(self.controls.values()))],
             layout=widgets.Layout(flex_flow="row wrap"),
         )
-        return widgets.VBox([controls, self._status, self._image, self._table])
+        parts = [controls, self.run_button] if self.run_button is not None else [controls]
+        return widgets.VBox([*parts, self._status, self._image, self._table])
 
     def _ipython_display_(self) -> None:
         from IPython.display import HTML, Image, display
@@ -150,8 +174,14 @@ class WidgetApp:
             display(HTML(_html_table(frame)))
 
     def _on_change(self, change: dict[str, Any]) -> None:
-        if not getattr(self, "_hold", False):
-            self.refresh()
+        if getattr(self, "_hold", False):
+            return
+        names = [n for n, c in self.controls.items() if c is change["owner"]]
+        if self.run_button is not None and not set(names) & self.live_controls:
+            self.status = "Settings changed: press Run to recompute."
+            self._status.value = _escape(self.status)
+            return
+        self.refresh()
 
 
 def _escape(text: str) -> str:
