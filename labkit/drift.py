@@ -319,9 +319,13 @@ def move_signal(
     unchanged; the labels are then redrawn from the unchanged rule. A fixed model therefore keeps
     roughly its accuracy while its attributions move from one feature to the other. Drives
     ``feature_attribution_drift_check`` (NDCG falls) and, for large fractions, data drift on both
-    columns.
+    columns. Any ``fraction > 0`` redraws every label (seeded), so accuracy moves by its sampling
+    error between 0 and a small fraction; at 0 the input comes back unchanged. Derived columns
+    (the credit facet ``age_group``) are not recomputed.
     """
     name = scenario if isinstance(scenario, str) else scenario.name
+    if from_feature == to_feature:
+        raise ValueError(f"move_signal needs two different features, got {from_feature!r} twice")
     weights = scenarios.signal_weights(name)
     for feature in (from_feature, to_feature):
         _require(df, feature)

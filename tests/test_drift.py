@@ -181,3 +181,8 @@ def test_bad_arguments_are_named():
         drift.DriftSpec("melt")
     with pytest.raises(ValueError, match="carries no signal"):
         drift.move_signal(WINDOW, "credit", "employment_type", "age", 0.5)
+
+
+def test_move_signal_needs_two_features():
+    with pytest.raises(ValueError, match="two different features"):
+        drift.move_signal(WINDOW, "credit", "age", "age", 0.5)
