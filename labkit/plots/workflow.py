@@ -1,0 +1,230 @@
+"""Notebook 05's figures: the five-step monitoring workflow and the simulated timeline.
+
+Plot functions draw on axes they are given and compute nothing; the numbers come from
+``labkit.simulation`` and ``labkit.ab_testing`` results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from labkit.plots import BASELINE_COLOR, OK_COLOR, THRESHOLD_COLOR, VIOLATION_COLOR, WINDOW_COLOR
+from labkit.plots.model_quality import figure_image
+
+__all__ = [
+    "STATE_COLORS",
+    "WORKFLOW_STEPS",
+    "ab_test",
+    "figure_image",
+    "timeline",
+    "timeline_figure",
+    "workflow_diagram",
+]
+
+STATE_COLORS = {"OK": OK_COLOR, "ALARM": VIOLATION_COLOR, "INSUFFICIENT_DATA": "#BBBBBB"}
+# The five steps of "How Model Monitor works" (model-monitor), with what each produces.
+WORKFLOW_STEPS = (
+    ("1  Capture", "DataCaptureConfig\nrequests + predictions\n→ S3 (hourly folders)"),
+    ("2  Baseline", "suggest_baseline\nstatistics.json\nconstraints.json"),
+    ("3  Schedule", "CreateMonitoringSchedule\ncron(0 * ? * * *)\n(+0–20 min)"),
+    ("4  Analyse", "one execution per window\nconstraint_violations.json\nCompletedWithViolations"),
+    ("5  Report & alert", "CloudWatch metrics\n→ alarm (M of N)\n→ SNS / EventBridge"),
+)
+
+
+def workflow_diagram(ax: Any, *, highlight: int | None = None) -> None:
+    """Five boxes left to right, and the automated response looping from 5 back to 2."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    ax.set_xlim(0, 10.2)
+    ax.set_ylim(0.25, 3.65)
+    ax.axis("off")
+    width, gap = 1.7, 0.35
+    for i, (title, body) in enumerate(WORKFLOW_STEPS):
+        x = 0.15 + i * (width + gap)
+        color = WINDOW_COLOR if highlight == i + 1 else BASELINE_COLOR
+        ax.add_patch(
+            FancyBboxPatch(
+                (x, 1.4),
+                width,
+                2.1,
+                boxstyle="round,pad=0.05",
+                facecolor="white",
+                edgecolor=color,
+                linewidth=2,
+            )
+        )
+        ax.text(
+            x + width / 2,
+            3.2,
+            title,
+            ha="center",
+            va="center",
+            fontsize=9,
+            fontweight="bold",
+            color=color,
+        )
+        ax.text(x + width / 2, 2.2, body, ha="center", va="center", fontsize=7)
+        if i < len(WORKFLOW_STEPS) - 1:
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x + width + 0.03, 2.45),
+                    (x + width + gap - 0.03, 2.45),
+                    arrowstyle="-|>",
+                    mutation_scale=12,
+                    color=THRESHOLD_COLOR,
+                )
+            )
+    start, end = 0.15 + 4 * (width + gap) + width / 2, 0.15 + 1 * (width + gap) + width / 2
+    ax.add_patch(
+        FancyArrowPatch(
+            (start, 1.35),
+            (end, 1.35),
+            connectionstyle="arc3,rad=-0.18",
+            arrowstyle="-|>",
+            mutation_scale=14,
+            color=VIOLATION_COLOR,
+        )
+    )
+    ax.text(
+        (start + end) / 2,
+        1.0,
+        "automated response: EventBridge rule → retrain, re-baseline, swap the model",
+        ha="center",
+        fontsize=8,
+        color=VIOLATION_COLOR,
+    )
+
+
+def timeline(
+    axes: Sequence[Any], result: Any, history: Any = None, *, features: Sequence[str] | None = None
+) -> None:
+    """Four stacked panels over the simulated hours: traffic, drift distance per feature, accuracy,
+    alarm state; dashed line = drift onset, triangles = pages, green lines = model swaps.
+
+    ``history`` replaces the simulation's own alarm history (an alarm re-evaluated on its metrics).
+    """
+    traffic_ax, drift_ax, metric_ax, state_ax = axes
+    history = history or result.alarm_history
+    t = result.timeline
+    hours = t["hour"]
+    traffic_ax.bar(
+        hours, t["requests"], width=1.0, color=BASELINE_COLOR, alpha=0.35, label="requests"
+    )
+    traffic_ax.bar(hours, t["captured"], width=0.6, color=BASELINE_COLOR, label="captured")
+    failed = t[t["data_quality_status"] == "Failed"]
+    traffic_ax.scatter(
+        failed["hour"],
+        [0] * len(failed),
+        marker="x",
+        color=VIOLATION_COLOR,
+        zorder=3,
+        label="execution Failed",
+    )
+    traffic_ax.set_ylabel("requests\nper hour")
+    traffic_ax.legend(loc="upper right", fontsize=7, ncols=3)
+    d = result.distances
+    alarm_feature = dict(history.alarm.dimensions).get("Feature")
+    shown = (
+        list(features) if features is not None else sorted(d["feature"].unique()) if len(d) else []
+    )
+    for feature in shown:
+        rows = d[d["feature"] == feature]
+        strong = feature == alarm_feature
+        drift_ax.plot(
+            rows["hour"],
+            rows["distance"],
+            lw=1.8 if strong else 0.8,
+            color=WINDOW_COLOR if strong else "#999999",
+            alpha=1 if strong else 0.6,
+            label=f"{feature} (alarm metric)" if strong else None,
+        )
+    drift_ax.axhline(
+        history.alarm.threshold,
+        color=THRESHOLD_COLOR,
+        ls=":",
+        lw=1,
+        label=f"alarm threshold {history.alarm.threshold:g}",
+    )
+    drift_ax.set_ylabel("drift distance\nper feature")
+    drift_ax.legend(loc="upper left", fontsize=7)
+    metric_ax.plot(hours, t["accuracy"], color=BASELINE_COLOR, marker=".", ms=3, lw=1)
+    metric_ax.set_ylabel("accuracy\n(labels late)")
+    frame = history.to_frame()
+    offset = result.start
+    x = [
+        (p - offset).total_seconds() / 3600 - 1 for p in frame["period"]
+    ]  # the traffic hour each evaluation follows
+    for xi, state in zip(x, frame["state"]):
+        state_ax.axvspan(xi - 0.5, xi + 0.5, color=STATE_COLORS[state], lw=0)
+    state_ax.set_yticks([])
+    state_ax.set_ylabel("alarm\nstate")
+    state_ax.set_title(
+        "alarm state: green OK, vermilion ALARM, grey INSUFFICIENT_DATA", fontsize=8, loc="left"
+    )
+    pages = [
+        (c.timestamp - offset).total_seconds() / 3600 - 1
+        for c in history.changes
+        if c.new_state == "ALARM"
+    ]
+    state_ax.scatter(
+        pages,
+        [0.5] * len(pages),
+        marker="v",
+        s=60,
+        color="black",
+        zorder=4,
+        transform=state_ax.get_xaxis_transform(),
+    )
+    for ax in axes:
+        ax.axvline(result.drift.onset_hour - 0.5, color=VIOLATION_COLOR, ls="--", lw=1)
+        for r in result.retrains:
+            ax.axvline((r.time - offset).total_seconds() / 3600 - 0.5, color=OK_COLOR, lw=1.5)
+        ax.set_xlim(-0.5, len(t) - 0.5)
+    state_ax.set_xlabel(
+        "hour of simulated traffic (dashed: drift onset; ▼: page; green: new model)"
+    )
+
+
+def timeline_figure(
+    result: Any,
+    history: Any = None,
+    *,
+    width: float = 10,
+    height: float = 7.2,
+    features: Sequence[str] | None = None,
+):
+    """A new figure holding ``timeline`` (for static cells; apps redraw their own figure)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    timeline(
+        fig.subplots(4, 1, sharex=True, height_ratios=[0.8, 1.4, 1, 0.5]),
+        result,
+        history,
+        features=features,
+    )
+    return fig
+
+
+def ab_test(ax: Any, result: Any) -> None:
+    """Each variant's success rate with its Wilson interval."""
+    variants = [result.control, result.challenger]
+    for i, (v, color) in enumerate(zip(variants, (BASELINE_COLOR, WINDOW_COLOR))):
+        ax.errorbar(
+            [i],
+            [v.rate],
+            yerr=[[v.rate - v.ci_low], [v.ci_high - v.rate]],
+            fmt="o",
+            color=color,
+            capsize=6,
+        )
+        ax.text(i + 0.08, v.rate, f"{v.rate:.3f}\n(n={v.n})", va="center", fontsize=8)
+    ax.set_xticks([0, 1], [v.variant_name for v in variants])
+    ax.set_xlim(-0.5, 1.7)
+    ax.set_ylabel("accuracy")
+    ax.set_title(
+        f"{result.decision}: difference {result.difference:+.3f} [{result.ci_low:+.3f}, {result.ci_high:+.3f}]",
+        fontsize=9,
+    )
