@@ -15,6 +15,7 @@ MODULES = [
     "labkit.capture", "labkit.ground_truth", "labkit.model_quality", "labkit.model_explainability",
     "labkit.cli.model_quality", "labkit.cli.model_explainability", "labkit.model_bias", "labkit.cli.model_bias",
     "labkit.performance_estimation", "labkit.drift_grid", "labkit.drift_statistics", "labkit.monitor_comparison",
+    "labkit.aws", "labkit.schedule", "labkit.alarms", "labkit.events", "labkit.simulation", "labkit.ab_testing",
 ]
 
 
