@@ -11,7 +11,7 @@ test:
 	$(PYTHON) tools/bootstrap.py test
 
 bench:
-	$(PYTHON) tools/bootstrap.py install && .venv/bin/python benchmarks/run.py
+	$(PYTHON) tools/bootstrap.py bench
 
 data:
 	$(PYTHON) -m labkit.scenarios data

@@ -2,6 +2,7 @@
 
     python3 tools/bootstrap.py lab    # environment + install + JupyterLab on notebooks/00_start_here.ipynb
     python3 tools/bootstrap.py test   # environment + install + the whole test suite (extra args go to pytest)
+    python3 tools/bootstrap.py bench  # environment + install + benchmarks/run.py (prints timings)
 
 If a virtual or conda environment is active (SageMaker Studio, Studio Lab, your own), the kit is
 installed into it. Otherwise ``.venv/`` is created next to this repo. Installing is skipped when
@@ -24,7 +25,7 @@ START_NOTEBOOK = "notebooks/00_start_here.ipynb"
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("lab", "test", "install"):
+    if not argv or argv[0] not in ("lab", "test", "bench", "install"):
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
@@ -34,6 +35,8 @@ def main(argv: list[str]) -> int:
         return run(lab_command(python, extra))
     if command == "test":
         return run([python, "-m", "pytest", *extra])
+    if command == "bench":
+        return run([python, "benchmarks/run.py", *extra])
     return 0
 
 
