@@ -123,7 +123,12 @@ class WorkflowApp(WidgetApp):
                 **slider,
             ),
         }
-        super().__init__(use_widgets=use_widgets, figsize=(8.5, 6.4))
+        # A new drift onset or shape is a new simulation (seconds): it waits for Run. The alarm's
+        # settings only re-evaluate a cached simulation, so they react at once.
+        self.live_controls = frozenset(
+            {"evaluation_periods", "datapoints_to_alarm", "treat_missing_data", "threshold"}
+        )
+        super().__init__(use_widgets=use_widgets, figsize=(8.5, 6.4), run_button=True)
 
     @property
     def cached_drifts(self) -> tuple[tuple[int, str], ...]:
@@ -179,10 +184,10 @@ class WorkflowApp(WidgetApp):
         )
 
     def draw(self, axes: Any, view: WorkflowView) -> None:
-        figure = self.figure
-        figure.clear()
-        figure.set_layout_engine("constrained")
-        self.axes = figure.subplots(4, 1, sharex=True, height_ratios=[0.8, 1.4, 1, 0.5])
+        if len(self.figure.axes) != 4:  # first draw: the four stacked panels, laid out once
+            self.figure.clear()
+            self.figure.set_layout_engine("constrained")
+            self.axes = self.figure.subplots(4, 1, sharex=True, height_ratios=[0.8, 1.4, 1, 0.5])
         figures.timeline(self.axes, view.simulation, view.history, features=[self.drift.feature])
 
     def table(self, view: WorkflowView) -> pd.DataFrame:
