@@ -1,203 +1,55 @@
-"""Monitoring schedules: the cron expressions SageMaker accepts, executions, their windows and files.
+"""Executions of a monitoring schedule: the start delay, statuses, report folders, ``run``.
 
-A monitoring schedule starts one processing job (an *execution*) per scheduled time; each
-execution analyses the captured data of its window and writes its reports to S3 (AWS: "Schedule
-monitoring jobs", model-monitor-scheduling; "The cron expression for monitoring schedule",
-model-monitor-schedule-expression). The twin:
-
-* ``hourly()``, ``daily(hour)``, ``daily_every_x_hours(x, starting_hour)``, ``now()`` give the
-  expressions the SageMaker Python SDK's ``CronExpressionGenerator`` gives;
-  ``parse_schedule_expression`` accepts exactly the documented forms and rejects the rest;
-* ``MonitoringSchedule.run(T)`` is one execution: ``Pending`` → ``InProgress`` (0–20 min after T)
-  → ``Completed`` / ``CompletedWithViolations`` / ``Failed``; it reads ``[T − interval, T)`` of
-  capture (or the ``DataAnalysisStartTime``/``EndTime`` or ``StartTimeOffset``/``EndTimeOffset``
-  window), runs a twin's ``monitor`` and writes the report files under ``report_prefix``.
-
-Inputs are a real-time endpoint's capture (``EndpointInput``, or ``RecordsInput`` for records
-held in memory) or a batch transform job's captured inputs (``BatchTransformInput``).
+``MonitoringSchedule.run(T)`` is one execution: ``Pending`` → ``InProgress`` (0–20 min after T)
+→ ``Completed`` / ``CompletedWithViolations`` / ``Failed``; it reads ``[T − interval, T)`` of
+capture (or the ``DataAnalysisStartTime``/``EndTime`` or ``StartTimeOffset``/``EndTimeOffset``
+window), runs a twin's ``monitor`` and writes the report files under ``report_prefix`` (AWS:
+"Schedule monitoring jobs", model-monitor-scheduling).
 """
 
 from __future__ import annotations
 
-import json
 import re
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from labkit import capture, cloudwatch
-from labkit.capture import CaptureRecord, hour_prefix, to_utc
-from labkit.csvfiles import read_csv_text
+from labkit.capture import hour_prefix, to_utc
 from labkit.errors import LabkitInputError
+from labkit.schedule.expressions import ScheduleExpression, parse_offset, parse_schedule_expression
 
 __all__ = [
+    "MAX_ANALYSIS_WINDOW",
     "MAX_START_DELAY",
-    "NOW",
+    "NAME_PATTERN",
     "NO_DATA_FAILURE_REASON",
-    "BatchTransformInput",
-    "EndpointInput",
+    "TRANSITIONS",
     "ExecutionStatus",
     "MonitoringExecution",
     "MonitoringSchedule",
-    "RecordsInput",
-    "ScheduleExpression",
     "ScheduleStatus",
-    "WindowData",
-    "daily",
-    "daily_every_x_hours",
-    "hourly",
-    "now",
-    "parse_offset",
-    "parse_schedule_expression",
     "report_prefix",
     "start_delay",
-    "write_batch_capture",
 ]
 
-NOW = "NOW"  # ScheduleConfig.ScheduleExpression: "run the job one time, immediately"
 MAX_START_DELAY = timedelta(
     minutes=20
 )  # ScheduleConfig: "a delay of 0-20 minutes" after the requested time
 MAX_ANALYSIS_WINDOW = timedelta(
     hours=24
 )  # DataAnalysisStartTime "must not precede the end time ... by more than 24 hours"
-INTERVAL_HOURS = (1, 24)  # "only supports hourly integer rates between 1 hour and 24 hours"
 NAME_PATTERN = re.compile(
     r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
 )  # MonitoringScheduleName, EndpointName (API)
 # [U] reference: operations.md §3.4 — the service's text for an empty window is not documented.
 NO_DATA_FAILURE_REASON = "No data to analyze: no captured records in the analysis window"
-_CRON = re.compile(r"cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)")
-_OFFSET = re.compile(r"([-+]?)P(?!$)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
-_SUPPORTED = (
-    "cron(0 * ? * * *), cron(0 H ? * * *), cron(0 H/X ? * * *) with H 0-23 and X 1-24, or NOW"
-)
-
-
-# --- expressions --------------------------------------------------------------------------------
-
-
-def hourly() -> str:
-    """``cron(0 * ? * * *)``: every hour, on the hour (SDK ``CronExpressionGenerator.hourly``)."""
-    return "cron(0 * ? * * *)"
-
-
-def daily(hour: int = 0) -> str:
-    """``cron(0 H ? * * *)``: once a day at ``hour`` UTC (SDK ``daily``)."""
-    return parse_schedule_expression(f"cron(0 {hour} ? * * *)").expression
-
-
-def daily_every_x_hours(hour_interval: int, starting_hour: int = 0) -> str:
-    """``cron(0 S/X ? * * *)``: every ``hour_interval`` hours from ``starting_hour`` UTC (SDK)."""
-    return parse_schedule_expression(f"cron(0 {starting_hour}/{hour_interval} ? * * *)").expression
-
-
-def now() -> str:
-    """``NOW``: one execution, immediately, with no recurrence (SDK ``now``)."""
-    return NOW
-
-
-@dataclass(frozen=True)
-class ScheduleExpression:
-    """A parsed ``ScheduleExpression``: fires at hours ``starting_hour + k × interval_hours`` each day."""
-
-    expression: str
-    starting_hour: int = 0
-    interval_hours: int | None = 1  # None for NOW
-
-    @property
-    def is_now(self) -> bool:
-        return self.interval_hours is None
-
-    @property
-    def interval(self) -> timedelta:
-        """The nominal time between executions (hourly 1 h, daily 24 h, ``H/X`` X hours)."""
-        if self.is_now:
-            raise LabkitInputError("a NOW schedule runs once; it has no interval")
-        return timedelta(hours=self.interval_hours)
-
-    def fire_hours(self) -> tuple[int, ...]:
-        """The UTC hours of a day at which the schedule fires.
-
-        [U] reference: operations.md §3.1 — the hours h with h ≡ starting_hour (mod interval).
-        This satisfies both documented examples: AWS calls ``cron(0 17/12 ? * * *)`` "every 12
-        hours, starting at 5 PM UTC" (05:00 and 17:00), and the SDK says
-        ``daily_every_x_hours(10, 0)`` runs "at midnight, 10am, and 8pm every day". Plain cron
-        would fire ``17/12`` at 17:00 only.
-        """
-        if self.is_now:
-            return ()
-        return tuple(
-            h
-            for h in range(24)
-            if h % self.interval_hours == self.starting_hour % self.interval_hours
-        )
-
-    def scheduled_times(self, start: Any, end: Any) -> list[datetime]:
-        """Every scheduled time in ``[start, end)``, oldest first (UTC)."""
-        start, end = capture.window_bounds(start, end)
-        hours = set(self.fire_hours())
-        first = start.replace(minute=0, second=0, microsecond=0)
-        if first < start:
-            first += timedelta(hours=1)
-        total = int((end - first) / timedelta(hours=1)) + 1
-        times = (first + timedelta(hours=k) for k in range(max(total, 0)))
-        return [t for t in times if t < end and t.hour in hours]
-
-
-def parse_schedule_expression(text: str) -> ScheduleExpression:
-    """Validate a ``ScheduleConfig.ScheduleExpression`` as SageMaker documents it; else LabkitInputError."""
-    if not isinstance(text, str):
-        raise LabkitInputError(f"ScheduleExpression must be a string, got {type(text).__name__}")
-    if text == NOW:
-        return ScheduleExpression(NOW, 0, None)
-    match = _CRON.fullmatch(text.strip())
-    if match is None:
-        raise LabkitInputError(f"ScheduleExpression {text!r} is not supported; use {_SUPPORTED}")
-    minute, hours, day_of_month, month, day_of_week, year = match.groups()
-    if (minute, day_of_month, month, day_of_week, year) != ("0", "?", "*", "*", "*"):
-        raise LabkitInputError(
-            f"ScheduleExpression {text!r}: Model Monitor runs on the hour every day; "
-            f"only the hour field may vary ({_SUPPORTED})"
-        )
-    if hours == "*":
-        return ScheduleExpression(text.strip(), 0, 1)
-    start_text, _, interval_text = hours.partition("/")
-    start = _hour_number(start_text, text, 0, 23, "starting hour")
-    interval = (
-        24 if not interval_text else _hour_number(interval_text, text, *INTERVAL_HOURS, "interval")
-    )
-    return ScheduleExpression(text.strip(), start, interval)
-
-
-def _hour_number(part: str, text: str, low: int, high: int, what: str) -> int:
-    if not (part.isdigit() and len(part) <= 2 and low <= int(part) <= high):
-        raise LabkitInputError(
-            f"ScheduleExpression {text!r}: {what} {part!r} must be a whole number from {low} to {high}"
-        )
-    return int(part)
-
-
-def parse_offset(text: str) -> timedelta:
-    """An ISO 8601 duration such as ``-PT1H``, ``-P1D`` or ``-P1DT2H`` as a timedelta."""
-    match = _OFFSET.fullmatch(text) if isinstance(text, str) else None
-    if match is None:
-        raise LabkitInputError(f"offset {text!r} is not an ISO 8601 duration such as -PT1H or -P1D")
-    sign, days, hours, minutes, seconds = match.groups()
-    value = timedelta(
-        days=int(days or 0),
-        hours=int(hours or 0),
-        minutes=int(minutes or 0),
-        seconds=int(seconds or 0),
-    )
-    return -value if sign == "-" else value
 
 
 def start_delay(seed: int, scheduled_time: datetime) -> timedelta:
@@ -337,140 +189,6 @@ class MonitoringExecution:
             )
         except (KeyError, ValueError) as exc:
             raise LabkitInputError(f"not a MonitoringExecutionSummary: {exc}") from None
-
-
-# --- inputs --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class WindowData:
-    """The table one execution analyses, and how many records and bad lines fed it."""
-
-    frame: pd.DataFrame
-    n_records: int
-    n_quarantined: int = 0
-
-
-class MonitoringInput(Protocol):
-    def read_window(self, start: datetime, end: datetime) -> WindowData: ...
-
-
-@dataclass(frozen=True)
-class _CaptureColumns:
-    feature_names: tuple[str, ...]
-    include_output: bool = False
-    output_columns: tuple[str, ...] = ("prediction",)
-    output_columns_position: str = "START"
-
-    def frame(self, records: Sequence[CaptureRecord], n_quarantined: int) -> WindowData:
-        table, bad = capture.records_to_frame(
-            records,
-            self.feature_names,
-            include_output=self.include_output,
-            output_columns=self.output_columns,
-            output_columns_position=self.output_columns_position,
-        )
-        return WindowData(table, len(records), n_quarantined + len(bad))
-
-
-@dataclass(frozen=True)
-class EndpointInput(_CaptureColumns):
-    """A real-time endpoint's data capture under ``<capture_root>/<endpoint>/<variant>/yyyy/mm/dd/hh``."""
-
-    capture_root: Path = Path(".")
-    endpoint_name: str = cloudwatch.DEFAULT_ENDPOINT
-
-    def read_window(self, start: datetime, end: datetime) -> WindowData:
-        result = capture.read_capture(
-            Path(self.capture_root) / self.endpoint_name, start=start, end=end
-        )
-        return self.frame(result.records, result.n_quarantined)
-
-
-@dataclass(frozen=True)
-class RecordsInput(_CaptureColumns):
-    """Captured records held in memory (the simulation's fast path); same frames as EndpointInput."""
-
-    records: tuple[CaptureRecord, ...] = ()
-    endpoint_name: str = cloudwatch.DEFAULT_ENDPOINT
-
-    def read_window(self, start: datetime, end: datetime) -> WindowData:
-        start, end = capture.window_bounds(start, end)
-        return self.frame([r for r in self.records if start <= r.inference_time < end], 0)
-
-
-@dataclass(frozen=True)
-class BatchTransformInput:
-    """A batch transform job's captured inputs: manifests under ``<destination>/input/yyyy/mm/dd/hh``.
-
-    Each manifest lists ``[{"prefix": ...}, "file", ...]``, the transform job's input files
-    (AWS: "Capture data from batch transform job", model-monitor-data-capture-batch).
-    ``header`` is the ``DatasetFormat.Csv.Header`` of those files.
-    """
-
-    data_captured_destination: Path
-    header: bool = False
-    feature_names: tuple[str, ...] | None = None
-    endpoint_name: None = None
-
-    def read_window(self, start: datetime, end: datetime) -> WindowData:
-        root = Path(self.data_captured_destination) / "input"
-        if not root.is_dir():
-            raise LabkitInputError("no captured batch input under this destination", path=root)
-        frames = []
-        # [U] reference: operations.md §3.2 — a batch job belongs to the window of its hour folder.
-        for manifest in capture.find_jsonl_files(root, start=start, end=end):
-            if capture.hour_folder(manifest) is None:
-                continue
-            for path in _manifest_files(manifest):
-                frames.append(read_csv_text(path, header=self.header))
-        table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        if self.feature_names is not None and not table.empty:
-            if table.shape[1] != len(self.feature_names):
-                raise LabkitInputError(
-                    f"batch input has {table.shape[1]} columns, expected {len(self.feature_names)}"
-                )
-            table.columns = list(self.feature_names)
-        return WindowData(table, len(table))
-
-
-def _manifest_files(manifest: Path) -> list[Path]:
-    try:
-        entries = json.loads(manifest.read_text(encoding="utf-8"))
-        prefix = Path(entries[0]["prefix"])
-        names = [str(name) for name in entries[1:]]
-    except (ValueError, KeyError, IndexError, TypeError):
-        raise LabkitInputError(
-            'expected a manifest [{"prefix": ...}, "file", ...]', path=manifest
-        ) from None
-    prefix = prefix if prefix.is_absolute() else manifest.parent / prefix
-    return [prefix / name for name in names]
-
-
-def write_batch_capture(
-    frame: pd.DataFrame,
-    destination: str | Path,
-    *,
-    job_start: datetime,
-    input_dir: str | Path,
-    seed: int = 0,
-) -> Path:
-    """Simulate a transform job with data capture: its input CSV in ``input_dir`` and a manifest in
-    ``<destination>/input/yyyy/mm/dd/hh/`` (the job's start hour); returns the manifest path."""
-    rng = np.random.default_rng(seed)
-    name = f"batch-{uuid.UUID(bytes=rng.bytes(16), version=4)}.csv"
-    input_dir = Path(input_dir)
-    input_dir.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(input_dir / name, header=False, index=False, lineterminator="\n")
-    manifest = (
-        Path(destination)
-        / "input"
-        / hour_prefix(job_start)
-        / f"{uuid.UUID(bytes=rng.bytes(16), version=4)}.jsonl"
-    )
-    return capture.write_jsonl(
-        manifest, [json.dumps([{"prefix": input_dir.resolve().as_posix() + "/"}, name])]
-    )
 
 
 # --- schedules -------------------------------------------------------------------------------------
