@@ -24,7 +24,7 @@ import numpy as np
 
 from labkit.capture.endpoint import csv_value
 from labkit.capture.files import (
-    QuarantinedLine,
+    JsonlReadResult,
     find_jsonl_files,
     hour_prefix,
     parse_jsonl,
@@ -199,31 +199,14 @@ def write_ground_truth(
 
 
 @dataclass(frozen=True)
-class GroundTruthReadResult:
-    """What ``read_ground_truth`` found; lines_read == n_records + n_quarantined + n_outside_window.
+class GroundTruthReadResult(JsonlReadResult):
+    """What ``read_ground_truth`` found (``records`` are ``GroundTruthRecord``).
 
     Ground-truth records carry no time of their own, so the window only selects hour folders
     and ``n_outside_window`` is always 0; it is kept for the same arithmetic as captures.
     """
 
     records: list[GroundTruthRecord]
-    quarantined: list[QuarantinedLine]
-    lines_read: int
-    files: list[Path]
-    n_outside_window: int = 0
-
-    @property
-    def n_records(self) -> int:
-        return len(self.records)
-
-    @property
-    def n_quarantined(self) -> int:
-        return len(self.quarantined)
-
-    def raise_if_quarantined(self) -> None:
-        """Raise the first quarantined line as LabkitInputError (file and line named)."""
-        if self.quarantined:
-            raise self.quarantined[0].error()
 
 
 def read_ground_truth(

@@ -25,7 +25,7 @@ from labkit.capture.records import CaptureRecord, to_utc
 from labkit.errors import LabkitInputError
 
 __all__ = [
-    "DEFAULT_VARIANT", "CaptureReadResult", "QuarantinedLine", "capture_key", "find_jsonl_files",
+    "DEFAULT_VARIANT", "CaptureReadResult", "JsonlReadResult", "QuarantinedLine", "capture_key", "find_jsonl_files",
     "hour_folder", "hour_prefix", "parse_jsonl", "read_capture", "window_bounds", "write_capture",
     "write_jsonl",
 ]  # fmt: skip
@@ -201,18 +201,18 @@ def _json_object(piece: bytes, *, unterminated: bool) -> dict:
 
 
 @dataclass(frozen=True)
-class CaptureReadResult:
-    """What ``read_capture`` found.
+class JsonlReadResult:
+    """What a JSON Lines reader found: the records, the quarantined lines and the counts.
 
     Invariant: ``lines_read == n_records + n_quarantined + n_outside_window``, counting the
-    lines of the files read (``files``); files in hour folders outside the window are not read.
+    lines of the files read (``files``). Shared by capture and ground-truth reading.
     """
 
-    records: list[CaptureRecord]
+    records: list[Any]
     quarantined: list[QuarantinedLine]
     lines_read: int
-    n_outside_window: int
     files: list[Path]
+    n_outside_window: int = 0
 
     @property
     def n_records(self) -> int:
@@ -226,6 +226,14 @@ class CaptureReadResult:
         """Raise the first quarantined line as LabkitInputError (its file and line named)."""
         if self.quarantined:
             raise self.quarantined[0].error()
+
+
+@dataclass(frozen=True)
+class CaptureReadResult(JsonlReadResult):
+    """What ``read_capture`` found (``records`` are ``CaptureRecord``); files in hour folders
+    outside the window are not read."""
+
+    records: list[CaptureRecord]
 
 
 def read_capture(
@@ -246,4 +254,4 @@ def read_capture(
         for r in records
         if (start is None or r.inference_time >= start) and (end is None or r.inference_time < end)
     ]
-    return CaptureReadResult(inside, quarantined, lines_read, len(records) - len(inside), files)
+    return CaptureReadResult(inside, quarantined, lines_read, files, len(records) - len(inside))
