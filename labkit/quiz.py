@@ -1,38 +1,63 @@
-"""Checkpoint questions: a question bank, grading and scoring, with no widgets.
+"""Checkpoint questions: a question bank, grading, scoring and the lab's coverage, with no widgets.
 
 Questions live in ``labkit/questions/<notebook>.yaml``, one entry per question::
 
     - id: dq-ground-truth
-      notebook: 01_data_quality_drift
-      task: "4.1.K2"                       # a key of TASK_4_1
+      notebook: 01_data_quality_drift        # a stem of NOTEBOOKS
+      task: "4.1.K2"                         # a key of TASK_4_1
       objective: "Explain which monitors need ground truth"
-      kind: single                         # or: multiple
+      kind: single                           # or: multiple (then answer is a list)
       text: Which monitor needs ground-truth labels?
       options:
         a: {text: Data quality, why: It compares input features with the baseline; no labels.}
         b: {text: Model quality, why: It compares predictions with labels that arrive later.}
-      answer: b                            # or a list for kind: multiple
-      explanation: Model quality merges ground truth with captured predictions.
+      answer: b
+      explanation: Model quality merges ground truth with captured predictions (AWS docs: …).
 
+``check_bank`` is the bank's checker (tests/test_quiz.py runs it on every file).
 *Artifact-graded* questions are built in code from what the learner just produced
 (``artifact_question``), so their key cannot be memorised from the bank.
+
+The coverage table maps every Task 4.1 line and every learning objective to the notebook section
+that teaches it. ``SEED_OBJECTIVES`` is that mapping: the objectives exactly as the notebooks'
+"Learning objectives" sections state them, each with its Task 4.1 line and the heading of the
+section that teaches it (tests/test_quiz.py checks both against the notebooks). ``lab_objectives``
+reads the objectives from the notebooks themselves and attaches the seeded sections, so a new or
+reworded objective shows up at once, "not mapped yet" until the seed is updated.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
+    "NOTEBOOKS",
+    "SEED_OBJECTIVES",
     "TASK_4_1",
     "Feedback",
+    "Objective",
     "Question",
+    "answer_key",
     "artifact_question",
     "check",
+    "check_bank",
+    "coverage_table",
+    "lab_objectives",
     "load_questions",
+    "objective_table",
+    "read_objectives",
     "score",
+    "task_for_label",
+    "uncovered_tasks",
 ]
 
 # MLA-C01 exam guide, Content Domain 4, Task Statement 4.1 "Monitor model inference".
@@ -47,6 +72,17 @@ TASK_4_1 = {
     "4.1.S4": "Skill: monitoring model performance in production by using A/B testing",
 }
 KINDS = ("single", "multiple")
+# The lab's notebooks (STYLE.md §3); a question's `notebook` tag must be one of them.
+NOTEBOOKS = (
+    "00_start_here",
+    "01_data_quality_drift",
+    "02_model_quality_drift",
+    "03_bias_drift",
+    "04_feature_attribution_drift",
+    "05_monitoring_workflow",
+    "06_on_sagemaker",
+    "07_exam_review",
+)
 
 
 @dataclass(frozen=True)
@@ -69,18 +105,20 @@ class Question:
         if problems:
             raise ValueError(f"question {self.id!r}: " + "; ".join(problems))
 
-    def as_text(self) -> str:
-        """The question as plain text, for a static page or a terminal."""
+    def as_text(self, *, show_answer: bool = False) -> str:
+        """The question as plain text, for a static page or a terminal; optionally with its key."""
         lines = [self.text]
         lines += [f"  ({key}) {text}" for key, text in self.options.items()]
         if self.kind == "multiple":
             lines.append("  (choose all that apply)")
+        if show_answer:
+            lines.append(f"  Answer: {_keys(self.answer)}. {self.explanation}")
         return "\n".join(lines)
 
 
 @dataclass(frozen=True)
 class Feedback:
-    """The result of checking one answer."""
+    """The result of checking one answer, with the reason behind every option."""
 
     question_id: str
     correct: bool
@@ -88,15 +126,24 @@ class Feedback:
     answer: frozenset[str]
     explanation: str
     why: Mapping[str, str]
+    options: Mapping[str, str] = field(default_factory=dict)
 
     def as_text(self) -> str:
-        head = "✅ Correct." if self.correct else f"❌ Not quite: the answer is {', '.join(sorted(self.answer))}."
-        reasons = [f"  ({k}) {self.why[k]}" for k in sorted(self.chosen | self.answer) if k in self.why]
-        return "\n".join([head, *reasons, self.explanation])
+        """✅/❌, then every option marked ✓ (in the key) or ✗ with its why, then the explanation."""
+        head = "✅ Correct." if self.correct else f"❌ Not quite: the answer is {_keys(self.answer)}."
+        keys = list(self.options) or sorted(self.chosen | self.answer | set(self.why))
+        lines = [head]
+        for key in keys:
+            mark = "✓" if key in self.answer else "✗"
+            text = f" {self.options[key]}" if key in self.options else ""
+            reason = f" — {self.why[key]}" if key in self.why else ""
+            picked = "  ← your choice" if key in self.chosen else ""
+            lines.append(f"  {mark} ({key}){text}{reason}{picked}")
+        return "\n".join([*lines, self.explanation])
 
 
 def validate(question: Question) -> list[str]:
-    """Everything wrong with a question (empty when it is well formed); the bank checker uses it."""
+    """Everything wrong with one question (empty when it is well formed)."""
     problems = []
     if len(question.options) < 2:
         problems.append("needs at least two options")
@@ -112,6 +159,34 @@ def validate(question: Question) -> list[str]:
         problems.append("has no explanation")
     if question.task and question.task not in TASK_4_1:
         problems.append(f"task {question.task!r} is not a Task 4.1 line ({', '.join(TASK_4_1)})")
+    return problems
+
+
+def check_bank(questions: Iterable[Question], *, notebooks: Iterable[str] = NOTEBOOKS) -> list[str]:
+    """The bank's checker: every problem of every question, as ``"<id>: <problem>"`` lines.
+
+    On top of ``validate``: ids are unique; every option has a non-empty ``why`` (and no ``why``
+    names a missing option); ``notebook`` is a known notebook stem; ``task`` is a Task 4.1 line;
+    ``objective`` is not empty.
+    """
+    known, seen, problems = set(notebooks), set(), []
+    for q in questions:
+        found = validate(q)
+        if q.id in seen:
+            found.append("duplicate id")
+        seen.add(q.id)
+        missing = [k for k in q.options if not str(q.why.get(k, "")).strip()]
+        if missing:
+            found.append(f"options {missing} have no why")
+        if set(q.why) - set(q.options):
+            found.append(f"why given for options that do not exist: {sorted(set(q.why) - set(q.options))}")
+        if q.notebook not in known:
+            found.append(f"notebook {q.notebook!r} is not a notebook stem")
+        if q.task not in TASK_4_1:
+            found.append(f"task {q.task!r} is not a Task 4.1 line")
+        if not q.objective.strip():
+            found.append("has no objective")
+        problems += [f"{q.id}: {p}" for p in found]
     return problems
 
 
@@ -149,13 +224,21 @@ def check(question: Question | str, answer: str | Iterable[str]) -> Feedback:
     unknown = chosen - set(question.options)
     if unknown:
         raise ValueError(f"{sorted(unknown)} is not an option of {question.id!r}; options are {list(question.options)}")
-    return Feedback(question.id, chosen == question.answer, chosen, question.answer, question.explanation, question.why)
+    return Feedback(
+        question.id, chosen == question.answer, chosen, question.answer, question.explanation, question.why,
+        question.options,
+    )
 
 
 def score(feedback: Iterable[Feedback]) -> tuple[int, int]:
     """(correct, answered), counting each question's latest answer only."""
     latest = {f.question_id: f for f in feedback}
     return sum(f.correct for f in latest.values()), len(latest)
+
+
+def answer_key(questions: Iterable[Question]) -> str:
+    """One line per question: its id, its key and the explanation (for handing out solutions)."""
+    return "\n".join(f"{q.id}: {_keys(q.answer)} — {q.explanation}" for q in questions)
 
 
 def artifact_question(
@@ -189,6 +272,209 @@ def artifact_question(
         notebook=notebook,
         task=task,
     )
+
+
+# -- learning objectives and coverage ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Objective:
+    """One "you can …" bullet of a notebook, its Task 4.1 line ("" if none) and its section."""
+
+    notebook: str
+    text: str
+    task: str
+    section: str = ""  # the heading (without #) of the section that teaches it; "" = not mapped yet
+
+
+def _seed(notebook: str, *rows: tuple[str, str, str]) -> tuple[Objective, ...]:
+    return tuple(Objective(notebook, text, task, section) for text, task, section in rows)
+
+
+SEED_OBJECTIVES: tuple[Objective, ...] = (
+    *_seed(
+        "00_start_here",
+        ("name the four kinds of drift SageMaker watches for and the monitor that watches each", "4.1.K1", "The idea"),
+        ("say which monitors need ground-truth labels and where each one's results land", "4.1.K2", "The idea"),
+        ("check that this environment runs the lab, widgets included", "", "Check your environment"),
+        ("move one feature's distribution with a slider and see the drift a monitor would measure", "4.1.S3", "Inject drift"),
+    ),
+    *_seed(
+        "01_data_quality_drift",
+        ("explain why a deployed model fails silently and what P(X) drift is", "4.1.K1", "The idea"),
+        (("read `statistics.json` and `constraints.json` and say what each of the six `constraint_check_type` values "
+          "checks"), "4.1.K2", "Read the violations"),
+        ("capture endpoint traffic with a sampling percentage and run a data-quality monitoring execution on it",
+         "4.1.S1", "Step 1 · Enable data capture"),
+        ("catch broken inputs — missing values, junk text, stuck sensors, new categories — in captured traffic",
+         "4.1.S2", "One window per check type"),
+        ("tell a distance threshold from a p-value test when a drift is small and the window is large", "4.1.S3",
+         "Same drift, five verdicts"),
+    ),
+    *_seed(
+        "02_model_quality_drift",
+        (("tell **concept drift** (P(y | X) changes) from **covariate drift** (P(X) changes) and say which monitor "
+          "sees each"), "4.1.K1", "The idea"),
+        (("baseline a model's quality, review the suggested constraints and read `rmse`/`mae` violations in "
+          "`constraint_violations.json`"), "4.1.K2", "Run the baseline"),
+        ("merge late ground truth with captured predictions and set `StartTimeOffset`/`EndTimeOffset` for it",
+         "4.1.S1", "The credit endpoint: captured traffic, late labels"),
+        ("run both monitors on data drift, model drift, both and neither, and predict each verdict", "4.1.S3",
+         "Data drift or model drift? Run both monitors"),
+        ("estimate accuracy while labels are missing, and say when that estimate fails", "4.1.K2",
+         "While you wait for labels"),
+    ),
+    *_seed(
+        "03_bias_drift",
+        (("tell **pre-training bias** (in the data and its labels: CI, DPL, KL …) from **post-training bias** (in the "
+          "predictions: DPPL, DI …) and say which kind a drift moves"), "4.1.K1", "Which drift moved which metrics"),
+        (("run a bias baseline and a bias drift monitoring execution, and read `analysis.json` and "
+          "`constraint_violations.json`"), "4.1.S1", "Run the baseline"),
+        ("detect a change in one group's outcomes with Clarify's bias metrics while the overall accuracy barely moves",
+         "4.1.S3", "Inject drift"),
+        (("explain the alert rule — a bootstrap interval C against an allowed range A — and the `bias_metric_<NAME>` "
+          "CloudWatch metrics"), "4.1.K2", "Why an interval, not the point value"),
+    ),
+    *_seed(
+        "04_feature_attribution_drift",
+        (("say in plain words what a feature attribution is, and what SHAP adds: Shapley values, a baseline row, "
+          "additivity"), "4.1.K1", "The idea"),
+        ("compute the NDCG score that compares two attribution rankings, and say when Clarify raises a violation",
+         "4.1.S3", "AWS's worked example, live"),
+        (("run a baseline and a monitoring execution, and read `analysis.json`, `constraint_violations.json` and the "
+          "`feature_<name>` CloudWatch metrics"), "4.1.S1", "Read the violations"),
+        ("compare the four monitor types by focus, requirement, tool and key metric", "4.1.K2",
+         "The four monitors, side by side"),
+    ),
+    *_seed(
+        "05_monitoring_workflow",
+        (("write and read the schedule expressions Model Monitor accepts (hourly, daily, every X hours, `NOW`) and pick "
+          "real-time, batch transform or one-off monitoring"), "4.1.S1", "Step 3 · The schedule"),
+        (("trace one execution's metric through a CloudWatch alarm (M out of N, `TreatMissingData`) to an EventBridge "
+          "rule that retrains the model, and say when the pager goes off"), "4.1.S2",
+         "Step 5 · Metrics, the alarm and the page"),
+        ("name the Well-Architected Machine Learning Lens practices behind monitoring and automated response", "4.1.K3",
+         "The Well-Architected Machine Learning Lens"),
+        (("compare two production variants with confidence intervals and shift traffic with "
+          "`UpdateEndpointWeightsAndCapacities`"), "4.1.S4", "A/B testing with production variants"),
+    ),
+    *_seed(
+        "06_on_sagemaker",
+        (("turn a local baseline into a **monitoring schedule**: upload the two files, enable **data capture** at 100 % "
+          "on an endpoint, create the job definition and an hourly schedule"), "4.1.S1", "From files to requests"),
+        (("read a request the way the API reads it, and say which mistakes botocore catches before anything is sent and "
+          "which only the service (or a check of the documentation) catches"), "4.1.S1", "Mistakes caught offline"),
+        (("map `DataCaptureConfig`, `DefaultModelMonitor` and `CronExpressionGenerator.hourly()` of the SageMaker Python "
+          "SDK to the API fields they fill"), "4.1.S1", "The same thing with the SageMaker Python SDK"),
+        (("read a real execution's `constraint_violations.json` and real capture files with the same code the twins use, "
+          "and wire a drift alarm to a retraining pipeline"), "4.1.S2", "Read the violations"),
+        ("list what keeps costing money while a schedule runs, and clean it up in the right order", "4.1.S1",
+         "Clean up"),
+    ),
+    *_seed(
+        "07_exam_review",
+        ("choose the monitor for a scenario, say which monitors need ground truth and where each one's results land",
+         "4.1.K2", "The four monitors in one table"),
+        ("trace a missing report, metric or capture file back to its cause", "4.1.S2", "Where results land"),
+        ("read a schedule, its offsets and a data-capture sampling percentage", "4.1.S1",
+         "Schedules, offsets and data capture"),
+        ("read the Clarify metrics CI, DPL, DPPL and DI and the NDCG threshold of 0.90", "4.1.S3",
+         "Clarify metrics at a glance"),
+        ("name the Machine Learning Lens best practices that apply to monitoring", "4.1.K3",
+         "Design principles for monitoring"),
+        ("compare two production variants of an endpoint in an A/B test", "4.1.S4", "A/B testing with production variants"),
+    ),
+)
+
+_BULLET = re.compile(r"^[-*] (?P<text>.*?)(?: \((?:MLA-C01 )?Task 4\.1, \*(?P<label>[^*]+)\*\))?[;.]?$")
+
+
+def task_for_label(label: str) -> str:
+    """The Task 4.1 key whose exam-guide wording starts with ``label`` (notebooks may shorten it)."""
+    matches = [key for key, line in TASK_4_1.items() if line.startswith(label.strip())]
+    if len(matches) != 1:
+        raise ValueError(f"{label!r} names {len(matches)} Task 4.1 lines; expected exactly one")
+    return matches[0]
+
+
+def read_objectives(path: str | Path) -> tuple[Objective, ...]:
+    """The bullets of a notebook's "## Learning objectives" cell, each with its Task 4.1 key."""
+    path = Path(path)
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "markdown" and "## Learning objectives" in source:
+            section = source.split("## Learning objectives", 1)[1].split("\n## ", 1)[0]
+            objectives = []
+            for line in section.splitlines():
+                match = _BULLET.match(line.strip())
+                if match:
+                    label = match.group("label")
+                    task = task_for_label(label) if label else ""
+                    objectives.append(Objective(path.stem, match.group("text").strip(), task))
+            return tuple(objectives)
+    return ()
+
+
+def lab_objectives(directory: str | Path) -> tuple[Objective, ...]:
+    """Every objective the notebooks in ``directory`` state, each with its seeded section.
+
+    The text and task come from the notebook itself; the section comes from ``SEED_OBJECTIVES``
+    when the seed has that exact objective, else it is "" (shown as not mapped yet).
+    """
+    sections = {(o.notebook, o.text): o.section for o in SEED_OBJECTIVES}
+    found = []
+    for path in sorted(Path(directory).glob("[0-9][0-9]_*.ipynb")):
+        found += [replace(o, section=sections.get((o.notebook, o.text), "")) for o in read_objectives(path)]
+    return tuple(found)
+
+
+def objective_table(
+    objectives: Iterable[Objective] = SEED_OBJECTIVES, questions: Iterable[Question] | None = None
+) -> pd.DataFrame:
+    """One row per objective: notebook, objective, Task 4.1 line, section, and bank questions on it.
+
+    A question counts for an objective when it has the same notebook and task tags.
+    """
+    import pandas as pd
+
+    questions = load_questions() if questions is None else list(questions)
+    rows = []
+    for o in objectives:
+        ids = [q.id for q in questions if q.notebook == o.notebook and o.task and q.task == o.task]
+        rows.append({"notebook": o.notebook, "objective": o.text, "task": o.task or "–",
+                     "section": o.section or "(not mapped yet)", "questions": len(ids)})
+    return pd.DataFrame(rows, columns=["notebook", "objective", "task", "section", "questions"])
+
+
+def coverage_table(
+    objectives: Iterable[Objective] = SEED_OBJECTIVES, questions: Iterable[Question] | None = None
+) -> pd.DataFrame:
+    """One row per Task 4.1 line: where the lab teaches it, how many bank questions test it, covered?
+
+    A line is covered when at least one objective with a mapped section teaches it and at least
+    one bank question is tagged with it.
+    """
+    import pandas as pd
+
+    objectives, questions = list(objectives), load_questions() if questions is None else list(questions)
+    rows = []
+    for key, line in TASK_4_1.items():
+        taught = [f"{o.notebook} › {o.section}" for o in objectives if o.task == key and o.section]
+        n_questions = sum(q.task == key for q in questions)
+        rows.append({"task": key, "line": line, "taught in": "; ".join(dict.fromkeys(taught)) or "–",
+                     "questions": n_questions, "covered": bool(taught) and n_questions > 0})
+    return pd.DataFrame(rows, columns=["task", "line", "taught in", "questions", "covered"])
+
+
+def uncovered_tasks(objectives: Iterable[Objective] = SEED_OBJECTIVES, questions: Iterable[Question] | None = None) -> list[str]:
+    """The Task 4.1 keys that ``coverage_table`` does not mark as covered."""
+    table = coverage_table(objectives, questions)
+    return table.loc[~table["covered"], "task"].tolist()
+
+
+def _keys(keys: Iterable[str]) -> str:
+    return ", ".join(f"({k})" for k in sorted(keys))
 
 
 def _from_yaml(raw: dict[str, Any]) -> Question:

@@ -33,6 +33,7 @@ SUBCOMMAND_MODULES = (
     "labkit.cli.model_explainability",
     "labkit.cli.scenario",
     "labkit.cli.doctor",
+    "labkit.cli.notebooks",
 )
 
 
