@@ -10,7 +10,7 @@ import pytest
 
 HEAVY = ("sagemaker", "boto3", "botocore", "shap", "skops", "papermill", "sklearn", "matplotlib.pyplot", "ipywidgets")
 MODULES = [
-    "labkit", "labkit.scenarios", "labkit.drift", "labkit.quiz", "labkit.cli", "labkit.doctor",
+    "labkit", "labkit.scenarios", "labkit.drift", "labkit.quiz", "labkit.coverage", "labkit.cli", "labkit.doctor",
     "labkit.jsonfiles", "labkit.csvfiles", "labkit.cloudwatch", "labkit.errors", "labkit.plots",
     "labkit.capture", "labkit.ground_truth", "labkit.model_quality", "labkit.model_explainability",
     "labkit.cli.model_quality", "labkit.cli.model_explainability", "labkit.model_bias", "labkit.cli.model_bias",

@@ -1,10 +1,6 @@
-"""The question bank's checker, grading, the learning objectives and the coverage table."""
+"""The question bank's checker, grading and scoring."""
 
 from __future__ import annotations
-
-import json
-import re
-from pathlib import Path
 
 import pytest
 
@@ -114,80 +110,3 @@ def test_answer_key_and_text_with_answers():
     assert quiz.answer_key([q]) == "q: (a), (b) — e"
     assert q.as_text(show_answer=True).endswith("Answer: (a), (b). e") and "Answer" not in q.as_text()
 
-
-# -- objectives and coverage --------------------------------------------------------------------
-
-NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-
-
-def test_task_for_label_accepts_the_exam_wording_and_its_shortenings():
-    assert quiz.task_for_label("Knowledge: drift in ML models") == "4.1.K1"
-    assert quiz.task_for_label("Skill: detecting changes in the distribution of data") == "4.1.S3"
-    with pytest.raises(ValueError, match="names 3 Task 4.1 lines"):  # S1, S2 and S4 start so
-        quiz.task_for_label("Skill: monitoring")
-    with pytest.raises(ValueError, match="names 0 Task 4.1 lines"):
-        quiz.task_for_label("Knowledge: cooking")
-
-
-def test_read_objectives_parses_bullets_with_and_without_a_task(tmp_path):
-    cell = {"cell_type": "markdown", "metadata": {}, "source": [
-        "# 09 · T\n", "## Learning objectives\n", "After this notebook you can:\n",
-        "- do a thing (MLA-C01 Task 4.1, *Knowledge: drift in ML models*);\n",
-        "- check the set-up;\n", "- try **it** (Task 4.1, *Skill: monitoring model performance in production by using A/B testing*).\n",
-        "\n## The idea\n- not an objective\n"]}
-    path = tmp_path / "09_t.ipynb"
-    path.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
-    assert quiz.read_objectives(path) == (
-        quiz.Objective("09_t", "do a thing", "4.1.K1"),
-        quiz.Objective("09_t", "check the set-up", ""),
-        quiz.Objective("09_t", "try **it**", "4.1.S4"),
-    )
-
-
-def _headings(path: Path) -> set[str]:
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    return {m.group(1).strip() for m in re.finditer(r"^#{2,3} (.+)$", text, flags=re.MULTILINE)}
-
-
-@pytest.mark.parametrize("path", sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
-def test_seed_objectives_are_the_notebooks_own_and_their_sections_exist(path):
-    found = quiz.read_objectives(path)
-    assert found, f"{path.name} has no '## Learning objectives' bullets"
-    seeded = [o for o in quiz.SEED_OBJECTIVES if o.notebook == path.stem]
-    assert [(o.text, o.task) for o in found] == [(o.text, o.task) for o in seeded], (
-        f"quiz.SEED_OBJECTIVES is out of date for {path.name}: copy its objectives and their sections"
-    )
-    missing = {o.section for o in seeded} - _headings(path)
-    assert not missing, f"{path.name} has no section headed {missing}"
-
-
-def test_lab_objectives_attach_seeded_sections_and_keep_unseeded_ones(tmp_path):
-    seeded = [o for o in quiz.SEED_OBJECTIVES if o.notebook == "00_start_here"]
-    (tmp_path / "00_start_here.ipynb").write_bytes((NOTEBOOK_DIR / "00_start_here.ipynb").read_bytes())
-    cell = {"cell_type": "markdown", "metadata": {}, "source": "## Learning objectives\n- learn (Task 4.1, *Knowledge: drift in ML models*)\n"}
-    (tmp_path / "09_new.ipynb").write_text(json.dumps({"cells": [cell]}))
-    objectives = quiz.lab_objectives(tmp_path)
-    assert objectives[: len(seeded)] == tuple(seeded)
-    assert objectives[len(seeded):] == (quiz.Objective("09_new", "learn", "4.1.K1", ""),)
-
-
-def test_coverage_table_marks_a_line_covered_when_taught_and_tested():
-    objectives = [quiz.Objective("00_start_here", "x", "4.1.K1", "The idea"),
-                  quiz.Objective("00_start_here", "y", "4.1.K2", ""),            # taught nowhere mapped
-                  quiz.Objective("01_data_quality_drift", "z", "4.1.S1", "Step 1")]
-    questions = [_q("k1"), _q("k2", task="4.1.K2"), _q("s2", task="4.1.S2")]
-    table = quiz.coverage_table(objectives, questions).set_index("task")
-    assert table.loc["4.1.K1", "covered"] and table.loc["4.1.K1", "taught in"] == "00_start_here › The idea"
-    assert not table.loc["4.1.K2", "covered"]      # a question, but no mapped section
-    assert not table.loc["4.1.S1", "covered"]      # a section, but no question
-    assert not table.loc["4.1.S2", "covered"] and table.loc["4.1.S2", "questions"] == 1
-    assert quiz.uncovered_tasks(objectives, questions) == ["4.1.K2", "4.1.K3", "4.1.S1", "4.1.S2", "4.1.S3", "4.1.S4"]
-    rows = quiz.objective_table(objectives, questions)
-    assert rows["questions"].tolist() == [1, 1, 0] and rows["section"].iloc[1] == "(not mapped yet)"
-
-
-def test_the_lab_covers_every_task_line():
-    objectives = quiz.lab_objectives(NOTEBOOK_DIR)
-    assert quiz.uncovered_tasks(objectives) == []
-    assert {o.notebook for o in objectives} == {p.stem for p in NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb")}

@@ -1,0 +1,230 @@
+"""What teaches what: the seed objectives, where each is taught, and the Task 4.1 coverage table.
+
+The coverage table maps every Task 4.1 line and every learning objective to the notebook section
+that teaches it. ``SEED_OBJECTIVES`` is that mapping: the objectives exactly as the notebooks'
+"Learning objectives" sections state them, each with its Task 4.1 line and the heading of the
+section that teaches it (tests/test_coverage.py checks both against the notebooks). ``lab_objectives``
+reads the objectives from the notebooks themselves and attaches the seeded sections, so a new or
+reworded objective shows up at once, "not mapped yet" until the seed is updated.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from labkit.quiz import TASK_4_1, Question, load_questions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "SEED_OBJECTIVES",
+    "Objective",
+    "coverage_table",
+    "lab_objectives",
+    "objective_table",
+    "read_objectives",
+    "task_for_label",
+    "uncovered_tasks",
+]
+
+
+@dataclass(frozen=True)
+class Objective:
+    """One "you can …" bullet of a notebook, its Task 4.1 line ("" if none) and its section."""
+
+    notebook: str
+    text: str
+    task: str
+    section: str = ""  # the heading (without #) of the section that teaches it; "" = not mapped yet
+
+
+def _seed(notebook: str, *rows: tuple[str, str, str]) -> tuple[Objective, ...]:
+    return tuple(Objective(notebook, text, task, section) for text, task, section in rows)
+
+
+SEED_OBJECTIVES: tuple[Objective, ...] = (
+    *_seed(
+        "00_start_here",
+        ("name the four kinds of drift SageMaker watches for and the monitor that watches each", "4.1.K1", "The idea"),
+        ("say which monitors need ground-truth labels and where each one's results land", "4.1.K2", "The idea"),
+        ("check that this environment runs the lab, widgets included", "", "Check your environment"),
+        ("move one feature's distribution with a slider and see the drift a monitor would measure", "4.1.S3", "Inject drift"),
+    ),
+    *_seed(
+        "01_data_quality_drift",
+        ("explain why a deployed model fails silently and what P(X) drift is", "4.1.K1", "The idea"),
+        (("read `statistics.json` and `constraints.json` and say what each of the six `constraint_check_type` values "
+          "checks"), "4.1.K2", "Read the violations"),
+        ("capture endpoint traffic with a sampling percentage and run a data-quality monitoring execution on it",
+         "4.1.S1", "Step 1 · Enable data capture"),
+        ("catch broken inputs — missing values, junk text, stuck sensors, new categories — in captured traffic",
+         "4.1.S2", "One window per check type"),
+        ("tell a distance threshold from a p-value test when a drift is small and the window is large", "4.1.S3",
+         "Same drift, five verdicts"),
+    ),
+    *_seed(
+        "02_model_quality_drift",
+        (("tell **concept drift** (P(y | X) changes) from **covariate drift** (P(X) changes) and say which monitor "
+          "sees each"), "4.1.K1", "The idea"),
+        (("baseline a model's quality, review the suggested constraints and read `rmse`/`mae` violations in "
+          "`constraint_violations.json`"), "4.1.K2", "Run the baseline"),
+        ("merge late ground truth with captured predictions and set `StartTimeOffset`/`EndTimeOffset` for it",
+         "4.1.S1", "The credit endpoint: captured traffic, late labels"),
+        ("run both monitors on data drift, model drift, both and neither, and predict each verdict", "4.1.S3",
+         "Data drift or model drift? Run both monitors"),
+        ("estimate accuracy while labels are missing, and say when that estimate fails", "4.1.K2",
+         "While you wait for labels"),
+    ),
+    *_seed(
+        "03_bias_drift",
+        (("tell **pre-training bias** (in the data and its labels: CI, DPL, KL …) from **post-training bias** (in the "
+          "predictions: DPPL, DI …) and say which kind a drift moves"), "4.1.K1", "Which drift moved which metrics"),
+        (("run a bias baseline and a bias drift monitoring execution, and read `analysis.json` and "
+          "`constraint_violations.json`"), "4.1.S1", "Run the baseline"),
+        ("detect a change in one group's outcomes with Clarify's bias metrics while the overall accuracy barely moves",
+         "4.1.S3", "Inject drift"),
+        (("explain the alert rule — a bootstrap interval C against an allowed range A — and the `bias_metric_<NAME>` "
+          "CloudWatch metrics"), "4.1.K2", "Why an interval, not the point value"),
+    ),
+    *_seed(
+        "04_feature_attribution_drift",
+        (("say in plain words what a feature attribution is, and what SHAP adds: Shapley values, a baseline row, "
+          "additivity"), "4.1.K1", "The idea"),
+        ("compute the NDCG score that compares two attribution rankings, and say when Clarify raises a violation",
+         "4.1.S3", "AWS's worked example, live"),
+        (("run a baseline and a monitoring execution, and read `analysis.json`, `constraint_violations.json` and the "
+          "`feature_<name>` CloudWatch metrics"), "4.1.S1", "Read the violations"),
+        ("compare the four monitor types by focus, requirement, tool and key metric", "4.1.K2",
+         "The four monitors, side by side"),
+    ),
+    *_seed(
+        "05_monitoring_workflow",
+        (("write and read the schedule expressions Model Monitor accepts (hourly, daily, every X hours, `NOW`) and pick "
+          "real-time, batch transform or one-off monitoring"), "4.1.S1", "Step 3 · The schedule"),
+        (("trace one execution's metric through a CloudWatch alarm (M out of N, `TreatMissingData`) to an EventBridge "
+          "rule that retrains the model, and say when the pager goes off"), "4.1.S2",
+         "Step 5 · Metrics, the alarm and the page"),
+        ("name the Well-Architected Machine Learning Lens practices behind monitoring and automated response", "4.1.K3",
+         "The Well-Architected Machine Learning Lens"),
+        (("compare two production variants with confidence intervals and shift traffic with "
+          "`UpdateEndpointWeightsAndCapacities`"), "4.1.S4", "A/B testing with production variants"),
+    ),
+    *_seed(
+        "06_on_sagemaker",
+        (("turn a local baseline into a **monitoring schedule**: upload the two files, enable **data capture** at 100 % "
+          "on an endpoint, create the job definition and an hourly schedule"), "4.1.S1", "From files to requests"),
+        (("read a request the way the API reads it, and say which mistakes botocore catches before anything is sent and "
+          "which only the service (or a check of the documentation) catches"), "4.1.S1", "Mistakes caught offline"),
+        (("map `DataCaptureConfig`, `DefaultModelMonitor` and `CronExpressionGenerator.hourly()` of the SageMaker Python "
+          "SDK to the API fields they fill"), "4.1.S1", "The same thing with the SageMaker Python SDK"),
+        (("read a real execution's `constraint_violations.json` and real capture files with the same code the twins use, "
+          "and wire a drift alarm to a retraining pipeline"), "4.1.S2", "Read the violations"),
+        ("list what keeps costing money while a schedule runs, and clean it up in the right order", "4.1.S1",
+         "Clean up"),
+    ),
+    *_seed(
+        "07_exam_review",
+        ("choose the monitor for a scenario, say which monitors need ground truth and where each one's results land",
+         "4.1.K2", "The four monitors in one table"),
+        ("trace a missing report, metric or capture file back to its cause", "4.1.S2", "Where results land"),
+        ("read a schedule, its offsets and a data-capture sampling percentage", "4.1.S1",
+         "Schedules, offsets and data capture"),
+        ("read the Clarify metrics CI, DPL, DPPL and DI and the NDCG threshold of 0.90", "4.1.S3",
+         "Clarify metrics at a glance"),
+        ("name the Machine Learning Lens best practices that apply to monitoring", "4.1.K3",
+         "Design principles for monitoring"),
+        ("compare two production variants of an endpoint in an A/B test", "4.1.S4", "A/B testing with production variants"),
+    ),
+)
+
+_BULLET = re.compile(r"^[-*] (?P<text>.*?)(?: \((?:MLA-C01 )?Task 4\.1, \*(?P<label>[^*]+)\*\))?[;.]?$")
+
+
+def task_for_label(label: str) -> str:
+    """The Task 4.1 key whose exam-guide wording starts with ``label`` (notebooks may shorten it)."""
+    matches = [key for key, line in TASK_4_1.items() if line.startswith(label.strip())]
+    if len(matches) != 1:
+        raise ValueError(f"{label!r} names {len(matches)} Task 4.1 lines; expected exactly one")
+    return matches[0]
+
+
+def read_objectives(path: str | Path) -> tuple[Objective, ...]:
+    """The bullets of a notebook's "## Learning objectives" cell, each with its Task 4.1 key."""
+    path = Path(path)
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "markdown" and "## Learning objectives" in source:
+            section = source.split("## Learning objectives", 1)[1].split("\n## ", 1)[0]
+            objectives = []
+            for line in section.splitlines():
+                match = _BULLET.match(line.strip())
+                if match:
+                    label = match.group("label")
+                    task = task_for_label(label) if label else ""
+                    objectives.append(Objective(path.stem, match.group("text").strip(), task))
+            return tuple(objectives)
+    return ()
+
+
+def lab_objectives(directory: str | Path) -> tuple[Objective, ...]:
+    """Every objective the notebooks in ``directory`` state, each with its seeded section.
+
+    The text and task come from the notebook itself; the section comes from ``SEED_OBJECTIVES``
+    when the seed has that exact objective, else it is "" (shown as not mapped yet).
+    """
+    sections = {(o.notebook, o.text): o.section for o in SEED_OBJECTIVES}
+    found = []
+    for path in sorted(Path(directory).glob("[0-9][0-9]_*.ipynb")):
+        found += [replace(o, section=sections.get((o.notebook, o.text), "")) for o in read_objectives(path)]
+    return tuple(found)
+
+
+def objective_table(
+    objectives: Iterable[Objective] = SEED_OBJECTIVES, questions: Iterable[Question] | None = None
+) -> pd.DataFrame:
+    """One row per objective: notebook, objective, Task 4.1 line, section, and bank questions on it.
+
+    A question counts for an objective when it has the same notebook and task tags.
+    """
+    import pandas as pd
+
+    questions = load_questions() if questions is None else list(questions)
+    rows = []
+    for o in objectives:
+        ids = [q.id for q in questions if q.notebook == o.notebook and o.task and q.task == o.task]
+        rows.append({"notebook": o.notebook, "objective": o.text, "task": o.task or "–",
+                     "section": o.section or "(not mapped yet)", "questions": len(ids)})
+    return pd.DataFrame(rows, columns=["notebook", "objective", "task", "section", "questions"])
+
+
+def coverage_table(
+    objectives: Iterable[Objective] = SEED_OBJECTIVES, questions: Iterable[Question] | None = None
+) -> pd.DataFrame:
+    """One row per Task 4.1 line: where the lab teaches it, how many bank questions test it, covered?
+
+    A line is covered when at least one objective with a mapped section teaches it and at least
+    one bank question is tagged with it.
+    """
+    import pandas as pd
+
+    objectives, questions = list(objectives), load_questions() if questions is None else list(questions)
+    rows = []
+    for key, line in TASK_4_1.items():
+        taught = [f"{o.notebook} › {o.section}" for o in objectives if o.task == key and o.section]
+        n_questions = sum(q.task == key for q in questions)
+        rows.append({"task": key, "line": line, "taught in": "; ".join(dict.fromkeys(taught)) or "–",
+                     "questions": n_questions, "covered": bool(taught) and n_questions > 0})
+    return pd.DataFrame(rows, columns=["task", "line", "taught in", "questions", "covered"])
+
+
+def uncovered_tasks(objectives: Iterable[Objective] = SEED_OBJECTIVES, questions: Iterable[Question] | None = None) -> list[str]:
+    """The Task 4.1 keys that ``coverage_table`` does not mark as covered."""
+    table = coverage_table(objectives, questions)
+    return table.loc[~table["covered"], "task"].tolist()
