@@ -82,7 +82,7 @@ def _baseline(args: argparse.Namespace) -> int:
     from labkit.csvfiles import read_csv_text
 
     df = read_csv_text(args.input)
-    baseline = data_quality.suggest_baseline(df)
+    baseline = data_quality.suggest_baseline(df, path=args.input)
     statistics_path, constraints_path = baseline.to_json(args.output)
     print(
         f"baseline on {baseline.statistics.item_count} rows, {len(baseline.statistics.features)} features"
@@ -107,7 +107,7 @@ def _monitor(args: argparse.Namespace) -> int:
             "no records to analyse (a SageMaker execution with no data in its window fails)",
             path=args.input,
         )
-    report = data_quality.monitor(window, baseline)
+    report = data_quality.monitor(window, baseline, path=args.input)
     statistics_path, violations_path = report.to_json(args.output)
     metrics = report.cloudwatch_metrics(
         endpoint=args.endpoint or cloudwatch.DEFAULT_ENDPOINT,
@@ -152,7 +152,9 @@ def _read_capture(args: argparse.Namespace, names: list[str]) -> tuple[pd.DataFr
 
     result = capture.read_capture(args.input, start=args.start, end=args.end)
     print(
-        f"read {result.lines_read} capture line(s) in {len(result.files)} file(s): {result.n_records} record(s) in the window"
+        f"read {result.lines_read} capture line(s) in {len(result.files)} file(s): "
+        f"{result.n_records} record(s) in the window, "
+        f"{result.n_outside_window} record(s) outside the window"
     )
     if result.n_quarantined:
         print(f"  {result.n_quarantined} line(s) quarantined (skipped):")

@@ -23,6 +23,7 @@ count as "not positive" and "group a".
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import sys
 from pathlib import Path
@@ -37,6 +38,12 @@ _INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from labkit.model_bias.bootstrap import (
+        DEFAULT_BOOTSTRAP_SAMPLES,
+        DEFAULT_CONFIDENCE_LEVEL,
+        MIN_BOOTSTRAP_SAMPLES,
+    )
+
     parser = subparsers.add_parser(
         "model-bias", help="Clarify bias metrics and bias drift (ModelBiasMonitor)"
     )
@@ -65,10 +72,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="violation rule (default point)",
     )
     monitor.add_argument(
-        "--bootstrap-samples", type=int, default=None, help="resamples B (default 200)"
+        "--bootstrap-samples",
+        type=_bootstrap_samples,
+        default=DEFAULT_BOOTSTRAP_SAMPLES,
+        help=f"resamples B, at least {MIN_BOOTSTRAP_SAMPLES} (default {DEFAULT_BOOTSTRAP_SAMPLES})",
     )
     monitor.add_argument(
-        "--confidence-level", type=float, default=None, help="interval level (default 0.95)"
+        "--confidence-level",
+        type=_confidence_level,
+        default=DEFAULT_CONFIDENCE_LEVEL,
+        help=f"interval level, strictly between 0 and 1 (default {DEFAULT_CONFIDENCE_LEVEL})",
     )
     monitor.add_argument("--seed", type=int, default=0, help="seed of the bootstrap resamples")
     monitor.set_defaults(handler=_monitor)
@@ -94,7 +107,9 @@ def _add_common(parser: argparse.ArgumentParser, *, prediction_required: bool) -
         "--prediction", required=prediction_required, help="predicted label (or score) column"
     )
     parser.add_argument(
-        "--probability-threshold", type=float, help="read --prediction as a score: score > P → 1"
+        "--probability-threshold",
+        type=_probability_threshold,
+        help="0 to 1: read --prediction as a score, score > P → 1",
     )
     parser.add_argument("--group", help="group variable column for CDDL/CDDPL")
     parser.add_argument("--output", required=True, type=Path, help="folder to write into")
@@ -126,6 +141,42 @@ def _number(text: str) -> int | float:
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     return value
+
+
+def _bootstrap_samples(text: str) -> int:
+    from labkit.model_bias.bootstrap import MIN_BOOTSTRAP_SAMPLES
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < MIN_BOOTSTRAP_SAMPLES:
+        raise argparse.ArgumentTypeError(
+            f"must be at least {MIN_BOOTSTRAP_SAMPLES} (a standard deviation needs two resamples), "
+            f"got {value}"
+        )
+    return value
+
+
+def _confidence_level(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(
+            f"confidence level must be between 0 and 1 (exclusive), got {text!r}"
+        )
+    return value
+
+
+def _probability_threshold(text: str) -> float:
+    from labkit.model_bias.config import check_probability_threshold
+
+    try:
+        return check_probability_threshold(text)
+    except LabkitInputError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
 
 
 def _config(args: argparse.Namespace, df) -> Any:
@@ -202,7 +253,7 @@ def _report(args: argparse.Namespace) -> int:
     from labkit.model_bias.report import run_bias
 
     df, config = _read(args)
-    report = run_bias(df, config)
+    report = run_bias(df, config, path=args.input)
     _warn_empty_groups(report, args.facet)
     print(report.to_json(args.output))
     return EXIT_OK
@@ -213,19 +264,14 @@ def _baseline(args: argparse.Namespace) -> int:
     from labkit.model_bias.report import run_bias
 
     df, config = _read(args)
-    baseline = Baseline(run_bias(df, config), config)
+    baseline = Baseline(run_bias(df, config, path=args.input), config)
     _warn_empty_groups(baseline.analysis, args.facet)
     print(baseline.to_json(args.output))
     return EXIT_OK
 
 
 def _monitor(args: argparse.Namespace) -> int:
-    from labkit.model_bias import (
-        DEFAULT_BOOTSTRAP_SAMPLES,
-        DEFAULT_CONFIDENCE_LEVEL,
-        BiasReport,
-        monitor,
-    )
+    from labkit.model_bias import BiasReport, monitor
     from labkit.model_bias.monitor import Baseline
 
     df, config = _read(args)
@@ -234,9 +280,10 @@ def _monitor(args: argparse.Namespace) -> int:
         df,
         baseline,
         rule=args.rule,
-        n_bootstrap=args.bootstrap_samples or DEFAULT_BOOTSTRAP_SAMPLES,
-        confidence_level=args.confidence_level or DEFAULT_CONFIDENCE_LEVEL,
+        n_bootstrap=args.bootstrap_samples,
+        confidence_level=args.confidence_level,
         seed=args.seed,
+        path=args.input,
     )
     _warn_empty_groups(result.analysis, args.facet)
     out = result.to_json(args.output)

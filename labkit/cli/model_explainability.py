@@ -87,7 +87,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--agg-method", choices=AGG_METHODS, default=None, help="default: the baseline's"
     )
     run.add_argument(
-        "--threshold", type=float, default=NDCG_THRESHOLD, help="violation when NDCG is below it"
+        "--threshold",
+        type=_ndcg_threshold,
+        default=NDCG_THRESHOLD,
+        help="0 to 1: violation when NDCG is below it (default 0.9)",
     )
     run.set_defaults(handler=_monitor)
 
@@ -171,6 +174,15 @@ class _located:
                 exc.reason, path=self.path, line=exc.line, column=exc.column
             ) from None
         return False
+
+
+def _ndcg_threshold(text: str) -> float:
+    from labkit.model_explainability.ndcg import check_ndcg_threshold
+
+    try:
+        return check_ndcg_threshold(text)
+    except LabkitInputError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
 
 
 def _positive(text: str) -> int:

@@ -21,7 +21,11 @@ import pandas as pd
 from labkit.cli import EXIT_OK, EXIT_VIOLATIONS
 from labkit.csvfiles import read_csv, require_columns, to_numeric
 from labkit.errors import LabkitInputError
-from labkit.model_quality.inputs import DEFAULT_PROBABILITY_THRESHOLD, PROBLEM_TYPES
+from labkit.model_quality.inputs import (
+    DEFAULT_PROBABILITY_THRESHOLD,
+    PROBLEM_TYPES,
+    check_probability_threshold,
+)
 
 __all__ = ["register"]
 
@@ -67,9 +71,10 @@ def _add_columns(parser: argparse.ArgumentParser, *, problem_type_required: bool
     )
     parser.add_argument(
         "--probability-threshold",
-        type=float,
+        type=_probability_threshold,
         default=DEFAULT_PROBABILITY_THRESHOLD,
-        help="without --prediction, a row is positive when probability > threshold (default 0.5)",
+        help="0 to 1; without --prediction, a row is positive when probability > threshold "
+        "(default 0.5)",
     )
     parser.add_argument(
         "--positive-label", default="1", help="the positive class of a binary problem (default 1)"
@@ -170,7 +175,15 @@ def _column_kwargs(args: argparse.Namespace) -> dict:
         "probability_threshold": args.probability_threshold,
         "positive_label": _positive_label(args.positive_label),
         "seed": args.seed,
+        "path": args.input,
     }
+
+
+def _probability_threshold(text: str) -> float:
+    try:
+        return check_probability_threshold(text)
+    except LabkitInputError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
 
 
 def _positive_label(text: str) -> object:

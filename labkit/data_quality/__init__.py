@@ -51,6 +51,7 @@ from labkit.data_quality.violations import (
     FeatureDrift,
     Violation,
     check_constraints,
+    check_distributions,
     measure_drift,
 )
 from labkit.errors import LabkitInputError
@@ -96,10 +97,11 @@ class Baseline:
                 "expected a baseline directory holding statistics.json and constraints.json",
                 path=directory,
             )
-        return cls(
-            Statistics.from_json(directory / _statistics.FILE_NAME),
-            Constraints.from_json(directory / _constraints.FILE_NAME),
-        )
+        statistics_path = directory / _statistics.FILE_NAME
+        statistics = Statistics.from_json(statistics_path)
+        constraints = Constraints.from_json(directory / _constraints.FILE_NAME)
+        check_distributions(statistics, constraints, path=statistics_path)
+        return cls(statistics, constraints)
 
 
 @dataclass(frozen=True)
@@ -150,15 +152,19 @@ class MonitoringReport:
 
 
 def suggest_baseline(
-    baseline_df: pd.DataFrame, *, monitoring_config: MonitoringConfig | None = None
+    baseline_df: pd.DataFrame,
+    *,
+    monitoring_config: MonitoringConfig | None = None,
+    path: str | Path | None = None,
 ) -> Baseline:
     """Profile the baseline dataset and suggest constraints, as ``DefaultModelMonitor.suggest_baseline`` does.
 
-    ``monitoring_config`` replaces the container's defaults in the suggested constraints.json.
+    ``monitoring_config`` replaces the container's defaults in the suggested constraints.json;
+    ``path`` (the file ``baseline_df`` was read from) only names the file in errors.
     """
     if len(baseline_df) == 0:
-        raise LabkitInputError("the baseline dataset has no rows")
-    statistics = compute_statistics(baseline_df)
+        raise LabkitInputError("the baseline dataset has no rows", path=path)
+    statistics = compute_statistics(baseline_df, path=path)
     return Baseline(
         statistics, suggest_constraints(statistics, monitoring_config=monitoring_config)
     )
@@ -168,11 +174,14 @@ def monitor(
     window_df: pd.DataFrame,
     statistics: Statistics | Baseline,
     constraints: Constraints | None = None,
+    *,
+    path: str | Path | None = None,
 ) -> MonitoringReport:
     """Check one window against the baseline, as one monitoring execution does.
 
     ``statistics`` may be a ``Baseline`` (its constraints are used unless ``constraints`` is
-    given). With bare statistics and no constraints, the suggested defaults are used.
+    given). With bare statistics and no constraints, the suggested defaults are used. ``path``
+    (the file ``window_df`` was read from) only names the file in errors.
     """
     if isinstance(statistics, Baseline):
         constraints = constraints or statistics.constraints
@@ -180,7 +189,7 @@ def monitor(
     if constraints is None:
         constraints = suggest_constraints(statistics)
     columns = column_texts(window_df)
-    window_statistics = statistics_from_columns(columns, item_count=len(window_df))
+    window_statistics = statistics_from_columns(columns, item_count=len(window_df), path=path)
     drift = measure_drift(statistics, constraints, columns)
     violations = check_constraints(constraints, columns, item_count=len(window_df), drift=drift)
     return MonitoringReport(

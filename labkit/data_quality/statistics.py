@@ -193,22 +193,28 @@ def column_texts(df: pd.DataFrame) -> dict[str, ColumnText]:
     return {name: column_text(df.iloc[:, i]) for i, name in enumerate(names)}
 
 
-def compute_statistics(df: pd.DataFrame) -> Statistics:
-    """Profile ``df`` as the container profiles a dataset: one feature per column, in column order."""
-    return statistics_from_columns(column_texts(df), item_count=len(df))
+def compute_statistics(df: pd.DataFrame, *, path: str | Path | None = None) -> Statistics:
+    """Profile ``df`` as the container profiles a dataset: one feature per column, in column order.
+
+    ``path`` (the file ``df`` was read from) only names the file in errors.
+    """
+    return statistics_from_columns(column_texts(df), item_count=len(df), path=path)
 
 
-def statistics_from_columns(columns: Mapping[str, ColumnText], *, item_count: int) -> Statistics:
+def statistics_from_columns(
+    columns: Mapping[str, ColumnText], *, item_count: int, path: str | Path | None = None
+) -> Statistics:
     """Statistics from already classified columns (the monitor reuses the classes for its checks)."""
-    return Statistics(item_count, tuple(_feature(name, col) for name, col in columns.items()))
+    return Statistics(item_count, tuple(_feature(name, col, path) for name, col in columns.items()))
 
 
-def _feature(name: str, column: ColumnText) -> FeatureStatistics:
+def _feature(name: str, column: ColumnText, path: str | Path | None) -> FeatureStatistics:
     counts = column.type_counts()
     inferred = counts.inferred_type
     if inferred in NUMERIC_TYPES:
         values = column.numeric_values()
-        return FeatureStatistics(name, inferred, numerical=_numerical(name, values, counts.null))
+        numerical = _numerical(name, values, counts.null, path)
+        return FeatureStatistics(name, inferred, numerical=numerical)
     # [U] reference: data-quality.md §2.2 — an all-missing (Unknown) column gets string_statistics.
     value_counts = column.value_counts() if counts.non_null else {}
     string = StringStatistics(
@@ -220,21 +226,33 @@ def _feature(name: str, column: ColumnText) -> FeatureStatistics:
     return FeatureStatistics(name, inferred, string=string)
 
 
-def _numerical(name: str, values: np.ndarray, num_missing: int) -> NumericalStatistics:
-    total = float(np.sum(values))
-    if not np.isfinite(values).all() or not np.isfinite(total):
+def _numerical(
+    name: str, values: np.ndarray, num_missing: int, path: str | Path | None
+) -> NumericalStatistics:
+    # Huge values (e.g. ±1e308) overflow the sum, the spread max − min that places the buckets, or
+    # the squares behind std_dev; statistics.json cannot hold the inf that results, so refuse the
+    # column instead of letting numpy warn and a later step fail.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(np.sum(values))
+        mean = total / len(values)  # Deequ Mean: sum / count
+        minimum, maximum = float(values.min()), float(values.max())
+        std_dev = float(np.sqrt(np.mean((values - mean) ** 2)))
+        spread = maximum - minimum
+    if not all(np.isfinite([total, spread, std_dev])) or not np.isfinite(values).all():
+        largest = float(np.max(np.abs(values)))
         raise LabkitInputError(
-            "a value (or the column's sum) is too large for a double", column=name
+            f"values too large for a double: the column's sum, range or standard deviation "
+            f"overflows (largest magnitude {largest:g})",
+            path=path,
+            column=name,
         )
-    mean = total / len(values)  # Deequ Mean: sum / count
-    minimum, maximum = float(values.min()), float(values.max())
     sketch = build_sketch(values)
     return NumericalStatistics(
         num_present=len(values),
         num_missing=num_missing,
         mean=mean,
         sum=total,
-        std_dev=float(np.sqrt(np.mean((values - mean) ** 2))),
+        std_dev=std_dev,
         min=minimum,
         max=maximum,
         buckets=tuple(sketch.buckets(minimum, maximum)),

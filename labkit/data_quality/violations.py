@@ -8,7 +8,7 @@ data-quality.md §4 and §5; AWS page "Schema for Violations (constraint_violati
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -35,6 +35,7 @@ __all__ = [
     "FeatureDrift",
     "Violation",
     "check_constraints",
+    "check_distributions",
     "measure_drift",
 ]
 
@@ -137,13 +138,58 @@ class FeatureDrift:
         return self.value > self.threshold
 
 
+def check_distributions(
+    baseline: Statistics,
+    constraints: Constraints,
+    *,
+    names: Collection[str] | None = None,
+    path: str | Path | None = None,
+) -> None:
+    """Refuse baseline statistics that lack the distribution ``baseline_drift_check`` compares with.
+
+    The prebuilt container writes ``distribution.kll.sketch`` for every numeric feature and
+    ``distribution.categorical.buckets`` for every String feature (AWS page "Schema for
+    Statistics (statistics.json file)"), so a file without them was edited or written by another
+    tool; skipping the check would let any drift pass without a word. Only features whose
+    ``perform_comparison`` is Enabled (and, with ``names``, that the window has) are checked.
+    """
+    for i, feature in enumerate(baseline.features):
+        if names is not None and feature.name not in names:
+            continue
+        if constraints.config_for(feature.name).perform_comparison == "Disabled":
+            continue
+        missing = _missing_distribution(feature)
+        if missing is not None:
+            raise LabkitInputError(
+                f"features[{i}].{missing} is missing, and baseline_drift_check compares the "
+                "window with it (perform_comparison is Enabled)",
+                path=path,
+                column=feature.name,
+            )
+
+
+def _missing_distribution(feature: FeatureStatistics) -> str | None:
+    """The statistics.json key a feature with values lacks for the drift check, if any."""
+    numerical, string = feature.numerical, feature.string
+    if feature.inferred_type in NUMERIC_TYPES and numerical is not None:
+        lacking = numerical.num_present and numerical.sketch is None
+        return "numerical_statistics.distribution.kll.sketch" if lacking else None
+    if feature.inferred_type == "String" and string is not None:
+        lacking = string.num_present and not string.buckets
+        return "string_statistics.distribution.categorical.buckets" if lacking else None
+    return None
+
+
 def measure_drift(
     baseline: Statistics, constraints: Constraints, window: Mapping[str, ColumnText]
 ) -> dict[str, FeatureDrift]:
     """The ``baseline_drift_check`` value of every baseline feature found in the window.
 
-    Skipped where ``perform_comparison`` is Disabled or either side has no values to compare.
+    Skipped where ``perform_comparison`` is Disabled or either side has no values to compare;
+    baseline statistics without the distribution to compare with are refused
+    (``check_distributions``).
     """
+    check_distributions(baseline, constraints, names=window.keys())
     out = {}
     for feature in baseline.features:
         column = window.get(feature.name)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from statistics import NormalDist
 
 import numpy as np
@@ -28,6 +29,7 @@ from labkit.model_bias.report import metrics_to_run
 __all__ = [
     "DEFAULT_BOOTSTRAP_SAMPLES",
     "DEFAULT_CONFIDENCE_LEVEL",
+    "MIN_BOOTSTRAP_SAMPLES",
     "BootstrapInterval",
     "bootstrap_intervals",
 ]
@@ -35,6 +37,7 @@ __all__ = [
 # [U] reference: bias.md §8 — B and the confidence level are not published.
 DEFAULT_BOOTSTRAP_SAMPLES = 200
 DEFAULT_CONFIDENCE_LEVEL = 0.95
+MIN_BOOTSTRAP_SAMPLES = 2  # the sample standard deviation of the θ* needs two of them
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ def bootstrap_intervals(
     n_bootstrap: int = DEFAULT_BOOTSTRAP_SAMPLES,
     confidence_level: float = DEFAULT_CONFIDENCE_LEVEL,
     seed: int = 0,
+    path: str | Path | None = None,
 ) -> tuple[BootstrapInterval, ...]:
     """C = θ̂ ± z·sd(θ*) for every metric with a finite value, from ``n_bootstrap`` seeded resamples.
 
@@ -65,14 +69,17 @@ def bootstrap_intervals(
     ``(t, max]`` and the categorical/continuous decision stay those of the window). A resample
     where a metric is undefined or infinite is left out of sd; a metric needs two finite θ* and
     a finite θ̂ to get an interval, otherwise it has none (and is checked by its point value).
+    ``path`` (the file ``window_df`` was read from) only names the file in errors.
     """
     # [U] reference: bias.md §8 — resampling unit, undefined resamples and infinite values.
-    if int(n_bootstrap) < 2:
-        raise LabkitInputError(f"n_bootstrap must be at least 2, got {n_bootstrap}")
+    if int(n_bootstrap) < MIN_BOOTSTRAP_SAMPLES:
+        raise LabkitInputError(
+            f"n_bootstrap must be at least {MIN_BOOTSTRAP_SAMPLES}, got {n_bootstrap}"
+        )
     if not 0 < confidence_level < 1:
         raise LabkitInputError(f"confidence_level must be between 0 and 1, got {confidence_level}")
     pre, post = metrics_to_run(config.methods, with_predictions=config.predicted_label is not None)
-    selection = select(window_df, config)
+    selection = select(window_df, config, path=path)
     n = len(selection.positive_label)
     resamples = np.random.default_rng(seed).integers(0, n, size=(int(n_bootstrap), n))
     z = NormalDist().inv_cdf(1 - (1 - confidence_level) / 2)

@@ -11,6 +11,7 @@ restore the baseline exactly.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +25,29 @@ __all__ = [
     "DEFAULT_PROBABILITY_THRESHOLD",
     "BiasConfig",
     "as_values",
+    "check_probability_threshold",
 ]
 
 ANALYSIS_CONFIG_FILE = "analysis_config.json"
 # ProbabilityThresholdAttribute default: a score > 0.5 is the predicted label 1 (bias.md §8).
 DEFAULT_PROBABILITY_THRESHOLD = 0.5
+
+
+def check_probability_threshold(threshold: Any) -> float:
+    """Return ``threshold`` as a float, or raise: a probability threshold lies in [0, 1].
+
+    Outside that range (or NaN) every score falls on one side and Clarify fails later with a
+    message about the predicted label column that never mentions the threshold.
+    """
+    try:
+        value = float(threshold)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not 0.0 <= value <= 1.0:
+        raise LabkitInputError(
+            f"probability_threshold must be a number from 0 to 1, found {threshold!r}"
+        )
+    return value
 
 
 def as_values(values_or_threshold: Any) -> tuple[Any, ...] | None:
@@ -64,6 +83,8 @@ class BiasConfig:
         )
         if self.methods != "all":
             object.__setattr__(self, "methods", tuple(self.methods))
+        if self.probability_threshold is not None:
+            check_probability_threshold(self.probability_threshold)
 
     def label_value(self) -> str:
         """``LabelValue`` of the CloudWatch metrics: the config's ``label_values_or_threshold``."""
@@ -125,6 +146,10 @@ class BiasConfig:
             raise LabkitInputError(
                 f"not a bias analysis config (missing or malformed {exc})", path=path
             ) from None
+        except LabkitInputError as exc:
+            if exc.path is not None:
+                raise
+            raise LabkitInputError(exc.reason, path=path) from None
 
     def to_json(self, directory: str | Path) -> Path:
         """Write ``analysis_config.json`` into ``directory``."""

@@ -18,6 +18,7 @@ one value exactly in the baseline. ``column_kind`` tells which reading applies.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -270,8 +271,20 @@ class Selection:
     features: pd.DataFrame
 
 
-def select(df: pd.DataFrame, config: BiasConfig) -> Selection:
-    """Validate the columns and compute the flags, raising LabkitInputError on what smclarify refuses."""
+def select(df: pd.DataFrame, config: BiasConfig, *, path: str | Path | None = None) -> Selection:
+    """Validate the columns and compute the flags, raising LabkitInputError on what smclarify refuses.
+
+    ``path`` (the file ``df`` was read from) names the file in every error.
+    """
+    try:
+        return _select(df, config)
+    except LabkitInputError as exc:
+        if path is None or exc.path is not None:
+            raise
+        raise LabkitInputError(exc.reason, path=path, line=exc.line, column=exc.column) from None
+
+
+def _select(df: pd.DataFrame, config: BiasConfig) -> Selection:
     needed = [config.label, config.facet, config.predicted_label, config.group_variable]
     for column in filter(None, needed):
         if column not in df.columns:

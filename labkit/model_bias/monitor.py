@@ -209,23 +209,30 @@ def monitor(
     n_bootstrap: int = DEFAULT_BOOTSTRAP_SAMPLES,
     confidence_level: float = DEFAULT_CONFIDENCE_LEVEL,
     seed: int = 0,
+    path: str | Path | None = None,
 ) -> MonitoringReport:
     """One monitoring execution over ``window_df`` with the baseline's config.
 
     ``rule="point"`` flags a metric whose window value is farther from parity than the baseline's
     (the violations page); ``rule="bootstrap"`` flags one whose Normal Bootstrap interval, from
     ``n_bootstrap`` resamples at ``confidence_level`` (seeded by ``seed``), misses the allowed range
-    (the bias-drift overview). See ``violations.is_violation``.
+    (the bias-drift overview). See ``violations.is_violation``. ``path`` (the file
+    ``window_df`` was read from) only names the file in errors.
     """
     if rule not in RULES:
         raise LabkitInputError(f"rule must be one of {RULES}, got {rule!r}")
     config = baseline.config
-    analysis = run_bias(window_df, config)
+    analysis = run_bias(window_df, config, path=path)
     intervals: tuple[BootstrapInterval, ...] = ()
     spans = None
     if rule == "bootstrap":
         intervals = bootstrap_intervals(
-            window_df, config, n_bootstrap=n_bootstrap, confidence_level=confidence_level, seed=seed
+            window_df,
+            config,
+            n_bootstrap=n_bootstrap,
+            confidence_level=confidence_level,
+            seed=seed,
+            path=path,
         )
         spans = {
             (i.stage, i.facet, config.facet_value(i.value_or_threshold), i.metric): (

@@ -278,10 +278,13 @@ def bias_report(
     return run_bias(df, config)
 
 
-def run_bias(df: pd.DataFrame, config: BiasConfig) -> BiasReport:
-    """``bias_report`` for a ``BiasConfig`` (the SDK's ``run_bias`` runs one analysis config too)."""
+def run_bias(df: pd.DataFrame, config: BiasConfig, *, path: str | Path | None = None) -> BiasReport:
+    """``bias_report`` for a ``BiasConfig`` (the SDK's ``run_bias`` runs one analysis config too).
+
+    ``path`` (the file ``df`` was read from) only names the file in errors.
+    """
     pre, post = metrics_to_run(config.methods, with_predictions=config.predicted_label is not None)
-    selection = select(df, config)
+    selection = select(df, config, path=path)
     pre_block = _stage(selection, config, pre, with_predictions=False) if pre else None
     post_block = _stage(selection, config, post, with_predictions=True) if post else None
     return BiasReport(pre_block, post_block)

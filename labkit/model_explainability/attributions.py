@@ -125,7 +125,10 @@ def model_output(
     try:
         raw = model.predict_proba(frame) if has_proba else model.predict(frame)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-        raise LabkitInputError(f"the model could not score the records: {exc}") from None
+        # scikit-learn's messages run over several lines; the first one says what went wrong
+        lines = str(exc).strip().splitlines()
+        reason = lines[0] if lines else type(exc).__name__
+        raise LabkitInputError(f"the model could not score the records: {reason}") from None
     raw = np.asarray(raw, dtype=float).reshape(len(frame), -1)
     if not has_proba and probability_index is None:
         index = 0
@@ -243,7 +246,10 @@ class Explainer:
         if self.background is None:
             raise RuntimeError("call fit() with the SHAP baseline rows before explain()")
         require_columns(df, self.features)
-        rows = _sample_rows(df, max_rows, seed=seed)
+        # Numbers are parsed on the whole window before sampling, so a bad cell is named by its
+        # data row in ``df`` (the file's, for a CSV) rather than by its place in the sample.
+        numeric = {f: to_numeric(df[f]) for f in self.features if f not in self._categorical}
+        rows = _sample_rows(df.assign(**numeric), max_rows, seed=seed)
         if len(rows) == 0:
             raise LabkitInputError("no records to explain")
         codec = _Codec.build(self.features, self._categorical, [self.background, rows])
@@ -258,7 +264,10 @@ class Explainer:
                 use_logit=self.use_logit,
             )
 
-        predictions = payoff(X)
+        try:
+            predictions = payoff(X)
+        except LabkitInputError as exc:
+            raise _name_missing_feature(exc, rows, self.features) from None
         expected_value = float(payoff(B).mean())
         if self.method == "exact":
             phi = _exact_shap(payoff, X, B, self._masks, self._weights)
@@ -271,6 +280,21 @@ class Explainer:
             expected_value=expected_value,
             method=self.method,
         )
+
+
+def _name_missing_feature(
+    exc: LabkitInputError, rows: pd.DataFrame, features: Sequence[str]
+) -> LabkitInputError:
+    """A model's refusal (most scikit-learn models refuse NaN) told by the emptiest feature."""
+    missing = rows[list(features)].isna().sum()
+    if exc.column is not None or missing.max() == 0:
+        return exc
+    return LabkitInputError(
+        f"{int(missing.max())} of {len(rows)} explained rows have no value; {exc.reason}",
+        path=exc.path,
+        line=exc.line,
+        column=str(missing.idxmax()),
+    )
 
 
 def _categorical(

@@ -36,7 +36,7 @@ from labkit.model_explainability.attributions import (
     default_num_samples,
     shap_baseline,
 )
-from labkit.model_explainability.ndcg import NDCG_THRESHOLD
+from labkit.model_explainability.ndcg import NDCG_THRESHOLD, check_ndcg_threshold
 from labkit.model_explainability.violations import (
     ConstraintViolations,
     check_feature_attribution_drift,
@@ -251,6 +251,7 @@ def monitor(
     to reuse it across windows (widgets).
     The label column may be absent: explaining needs only the features.
     """
+    check_ndcg_threshold(threshold)  # before the costly explaining, not after it
     config = baseline.config
     require_columns(window_df, config.headers)
     if explainer is None:

@@ -21,7 +21,7 @@ import numpy as np
 
 from labkit.errors import LabkitInputError
 
-__all__ = ["IDCG_ZERO_NDCG", "NDCG_THRESHOLD", "ndcg"]
+__all__ = ["IDCG_ZERO_NDCG", "NDCG_THRESHOLD", "check_ndcg_threshold", "ndcg"]
 
 NDCG_THRESHOLD = (
     0.90  # Clarify: feature attribution drift violation iff NDCG < 0.90 (violations page)
@@ -29,6 +29,22 @@ NDCG_THRESHOLD = (
 # [U] reference: explainability.md §3 — iDCG = 0 (every baseline attribution is 0) is not
 # published; scikit-learn's ndcg_score, which the AWS page links, scores such a sample 0.
 IDCG_ZERO_NDCG = 0.0
+
+
+def check_ndcg_threshold(threshold: float) -> float:
+    """Return ``threshold`` as a float, or raise: NDCG lies in [0, 1], so must its threshold.
+
+    Above 1 every window would violate, below 0 none would, whatever the attributions do.
+    """
+    try:
+        value = float(threshold)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:
+        raise LabkitInputError(
+            f"the NDCG threshold must be a number from 0 to 1, found {threshold!r}"
+        )
+    return value
 
 
 def ndcg(baseline: Mapping[str, float], current: Mapping[str, float]) -> float:

@@ -18,7 +18,7 @@ import pandas as pd
 from labkit.errors import LabkitInputError
 from labkit.jsonfiles import read_json, write_json
 from labkit.model_explainability.analysis import Analysis
-from labkit.model_explainability.ndcg import NDCG_THRESHOLD, ndcg
+from labkit.model_explainability.ndcg import NDCG_THRESHOLD, check_ndcg_threshold, ndcg
 
 __all__ = [
     "CONSTRAINT_CHECK_TYPE",
@@ -115,8 +115,9 @@ def check_feature_attribution_drift(
     """NDCG per label of ``current`` against ``constraints``, and the violations it raises.
 
     A label of the window's analysis that the constraints file lacks cannot be scored and is
-    an error, not a silent skip. A violation needs NDCG strictly below ``threshold``.
+    an error, not a silent skip. A violation needs NDCG strictly below ``threshold`` (0 to 1).
     """
+    check_ndcg_threshold(threshold)
     scores: dict[str, float] = {}
     violations = []
     for label, explanation in current.kernel_shap.items():

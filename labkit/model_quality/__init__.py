@@ -153,9 +153,11 @@ def suggest_baseline(
     probability_threshold: float = DEFAULT_PROBABILITY_THRESHOLD,
     positive_label: object = DEFAULT_POSITIVE_LABEL,
     seed: int = 0,
+    path: str | Path | None = None,
 ) -> Baseline:
     """Compute the baseline statistics and suggest a constraint per metric (the SDK's
-    ``ModelQualityMonitor.suggest_baseline``). Column arguments as in ``compute_statistics``.
+    ``ModelQualityMonitor.suggest_baseline``). Column arguments as in ``compute_statistics``;
+    ``path`` (the file ``baseline_df`` was read from) only names the file in errors.
     """
     statistics = compute_statistics(
         baseline_df,
@@ -166,6 +168,7 @@ def suggest_baseline(
         probability_threshold=probability_threshold,
         positive_label=positive_label,
         seed=seed,
+        path=path,
     )
     return Baseline(statistics, suggest_constraints(statistics))
 
@@ -180,11 +183,13 @@ def monitor(
     probability_threshold: float = DEFAULT_PROBABILITY_THRESHOLD,
     positive_label: object = DEFAULT_POSITIVE_LABEL,
     seed: int = 0,
+    path: str | Path | None = None,
 ) -> MonitoringReport:
     """Recompute the metrics on merged window rows and check them against the constraints.
 
     ``baseline`` is a ``Baseline`` or just ``Constraints`` (e.g. an edited ``constraints.json``
-    read with ``Constraints.from_json``); its problem type is used.
+    read with ``Constraints.from_json``); its problem type is used. ``path`` (the file
+    ``window_df`` was read from) only names the file in errors.
     """
     constraints = baseline.constraints if isinstance(baseline, Baseline) else baseline
     statistics = compute_statistics(
@@ -196,6 +201,7 @@ def monitor(
         probability_threshold=probability_threshold,
         positive_label=positive_label,
         seed=seed,
+        path=path,
     )
     violations = check_constraints(statistics, constraints)
     return MonitoringReport(statistics, violations, statistics.notes + violations.notes)

@@ -7,7 +7,9 @@ The service names them ``ground_truth_attribute``, ``inference_attribute`` and
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,6 +21,7 @@ __all__ = [
     "DEFAULT_PROBABILITY_THRESHOLD",
     "PROBLEM_TYPES",
     "ModelQualityInputs",
+    "check_probability_threshold",
     "check_problem_type",
     "class_key",
     "predicted_from_probability",
@@ -36,6 +39,22 @@ def check_problem_type(problem_type: str) -> str:
             f"unknown problem type {problem_type!r}; expected one of {', '.join(PROBLEM_TYPES)}"
         )
     return problem_type
+
+
+def check_probability_threshold(threshold: float) -> float:
+    """Return ``threshold`` as a float, or raise: a probability threshold lies in [0, 1].
+
+    Outside that range (or NaN) every row would get the same predicted class without a word.
+    """
+    try:
+        value = float(threshold)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not 0.0 <= value <= 1.0:
+        raise LabkitInputError(
+            f"probability threshold must be a number from 0 to 1, found {threshold!r}"
+        )
+    return value
 
 
 def predicted_from_probability(probability: np.ndarray, threshold: float) -> np.ndarray:
@@ -80,8 +99,13 @@ class ModelQualityInputs:
         probability: str | None,
         threshold: float,
         positive_label: object,
+        path: str | Path | None = None,
     ) -> ModelQualityInputs:
-        """Check the columns (present, complete, usable for ``problem_type``) and convert them."""
+        """Check the columns (present, complete, usable for ``problem_type``) and convert them.
+
+        ``path`` (the file ``df`` was read from) only names the file in errors.
+        """
+        threshold = check_probability_threshold(threshold)
         if prediction is None and not (
             problem_type == "BinaryClassification" and probability is not None
         ):
@@ -95,21 +119,25 @@ class ModelQualityInputs:
         missing = [c for c in used if c not in df.columns]
         if missing:
             have = ", ".join(map(str, df.columns)) or "none"
-            raise LabkitInputError(f"no such column (columns are: {have})", column=missing[0])
+            raise LabkitInputError(
+                f"no such column (columns are: {have})", path=path, column=missing[0]
+            )
         if len(df) == 0:
             raise LabkitInputError(
-                "no rows to analyse: the merged data is empty (no capture had a label)"
+                "no rows to analyse: the data is empty (a merged row needs its ground-truth label)",
+                path=path,
             )
         for column in used:
-            _check_complete(df[column])
-        scores = None if probability is None else _finite(df[probability])
+            _check_complete(df[column], path)
+        scores = None if probability is None else _finite(df[probability], path)
         if problem_type == "Regression":
-            return cls(problem_type, _finite(df[label]), _finite(df[prediction]), None, [], None)
+            labels, predictions = _finite(df[label], path), _finite(df[prediction], path)
+            return cls(problem_type, labels, predictions, None, [], None)
         labels = _class_values(df[label])
         predictions = None if prediction is None else _class_values(df[prediction])
         if predictions is not None and labels.dtype != predictions.dtype:  # "yes" vs 1/0
             labels, predictions = _as_keys(labels), _as_keys(predictions)
-        positive = _normalise(positive_label, labels.dtype)
+        positive = _normalise(positive_label, labels.dtype, path)
         if predictions is None:
             negatives = sorted(set(labels.tolist()) - {positive})
             fallback = (
@@ -129,6 +157,7 @@ class ModelQualityInputs:
                     f"positive label {class_key(positive)!r} is not one of the classes "
                     f"({', '.join(class_key(c) for c in classes)}); "
                     "pass the positive label explicitly",
+                    path=path,
                     column=label,
                 )
             classes = sorted(set(classes) | {positive})
@@ -140,6 +169,7 @@ class ModelQualityInputs:
                     f"BinaryClassification needs two classes, found {len(classes)} across "
                     f"{label!r} and {prediction!r} ({shown}); if the prediction column holds "
                     "probabilities, pass it as the probability column with a probability threshold",
+                    path=path,
                     column=prediction or label,
                 )
             if scores is None:  # [U] reference: operations.md §5.1 — without a probability column
@@ -158,26 +188,35 @@ class ModelQualityInputs:
         )
 
 
-def _check_complete(series: pd.Series) -> None:
+def _check_complete(series: pd.Series, path: str | Path | None) -> None:
     missing = series.isna().to_numpy()
     if missing.any():
         first = int(missing.nonzero()[0][0])
         raise LabkitInputError(
             f"{int(missing.sum())} missing values (first at data row {first + 1})",
+            path=path,
             column=series.name,
         )
 
 
-def _finite(series: pd.Series) -> np.ndarray:
+def _finite(series: pd.Series, path: str | Path | None) -> np.ndarray:
     numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(numbers)
     if bad.any():
         first = int(bad.nonzero()[0][0])
         raise LabkitInputError(
-            f"expected a finite number, found {series.iloc[first]!r} (data row {first + 1})",
+            f"expected a finite number, found {_shown(series.iloc[first])} (data row {first + 1})",
+            path=path,
             column=series.name,
         )
     return numbers
+
+
+def _shown(value: object) -> str:
+    """A cell as a learner wrote it: ``inf``, not ``np.float64(inf)``; text quoted."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return str(value.item() if isinstance(value, np.number) else value)
+    return repr(value)
 
 
 def _class_values(series: pd.Series) -> np.ndarray:
@@ -194,7 +233,7 @@ def _as_keys(values: np.ndarray) -> np.ndarray:
     return np.array([class_key(v) for v in values], dtype=object)
 
 
-def _normalise(value: object, dtype: np.dtype) -> object:
+def _normalise(value: object, dtype: np.dtype, path: str | Path | None) -> object:
     if dtype == object:
         return (
             class_key(float(value))
@@ -205,5 +244,5 @@ def _normalise(value: object, dtype: np.dtype) -> object:
         return float(value)
     except (TypeError, ValueError):
         raise LabkitInputError(
-            f"positive label {value!r} is not a class of the numeric labels"
+            f"positive label {value!r} is not a class of the numeric labels", path=path
         ) from None

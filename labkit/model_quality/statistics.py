@@ -128,6 +128,7 @@ def compute_statistics(
     probability_threshold: float = DEFAULT_PROBABILITY_THRESHOLD,
     positive_label: object = DEFAULT_POSITIVE_LABEL,
     seed: int = 0,
+    path: str | Path | None = None,
 ) -> Statistics:
     """Compute the ``statistics.json`` of ``df`` (merged rows: label, prediction, [probability]).
 
@@ -139,6 +140,7 @@ def compute_statistics(
         ``probability``; the predicted class is then ``probability > probability_threshold``.
     positive_label : the positive class of a binary problem.
     seed : drives the 5 subsamples behind each standard deviation.
+    path : the file ``df`` was read from; only names the file in errors.
     """
     cols = ModelQualityInputs.from_frame(
         df,
@@ -148,9 +150,17 @@ def compute_statistics(
         probability=probability,
         threshold=probability_threshold,
         positive_label=positive_label,
+        path=path,
     )
-    values = _scalar_metrics(cols)
-    deviations = _standard_deviations(cols, seed)
+    # Regression values near the double limit (e.g. ±1e308) overflow mse or the variance behind
+    # r2; the file cannot hold the inf, so the column is refused here instead of numpy warning
+    # and write_json failing later.
+    try:
+        with np.errstate(over="raise"):
+            values = _scalar_metrics(cols)
+            deviations = _standard_deviations(cols, seed)
+    except FloatingPointError:
+        raise _overflow(cols, label, prediction, path) from None
     block: dict[str, Any] = {}
     if problem_type != "Regression":
         counts = m.confusion_counts(cols.labels, cols.predictions, cols.classes)
@@ -165,6 +175,24 @@ def compute_statistics(
             block["precision_recall_curve"] = pr
         block[name] = {"value": _spelled(value), "standard_deviation": deviations[name]}
     return Statistics(problem_type, len(cols.labels), block, _notes(cols, values, probability))
+
+
+def _overflow(
+    cols: ModelQualityInputs, label: str, prediction: str | None, path: str | Path | None
+) -> LabkitInputError:
+    """The error for metrics that overflow a double, naming the column with the largest value."""
+    largest = {
+        column: float(np.max(np.abs(values)))
+        for column, values in ((label, cols.labels), (prediction, cols.predictions))
+        if column is not None and values.dtype != object
+    }
+    column = max(largest, key=largest.get) if largest else label
+    return LabkitInputError(
+        "values too large for the metrics: mse or r2 overflows a double"
+        + (f" (largest magnitude {largest[column]:g})" if column in largest else ""),
+        path=path,
+        column=column,
+    )
 
 
 def _scalar_metrics(cols: ModelQualityInputs) -> dict[str, float]:

@@ -82,13 +82,14 @@ def monitor(run_cli, path: Path, baseline: Path, tmp_path: Path, *extra: str):
 
 
 def assert_counts_add_up(run) -> None:
-    """read = in window + quarantined lines (+ outside); in window = analysed + quarantined records."""
+    """read = in window + quarantined lines + outside; in window = analysed + quarantined records."""
     read = run.number(r"read (\d+) capture line")
     in_window = run.number(r"(\d+) record\(s\) in the window")
+    outside = run.number(r"(\d+) record\(s\) outside the window")
     bad_lines = run.number(r"(\d+) line\(s\) quarantined")
     bad_records = run.number(r"(\d+) record\(s\) quarantined")
     analysed = run.number(r"(\d+) items analysed")
-    assert read == in_window + bad_lines, run.stdout
+    assert read == in_window + bad_lines + outside, run.stdout
     assert in_window == analysed + bad_records, run.stdout
 
 
@@ -249,12 +250,6 @@ def test_window_with_zero_records_fails(tmp_path, baseline, run_cli):
     assert (result.lines_read, result.n_records, result.n_outside_window) == (N_GOOD, 0, N_GOOD)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="labkit data-quality monitor prints 'read N capture line(s) … M record(s) in the window' and "
-    "the quarantined lines, but not the records outside --start/--end (CaptureReadResult.n_outside_window), "
-    "so its summary does not add up when the window excludes records (labkit/cli/data_quality.py _read_capture)",
-)
 def test_records_outside_the_window_are_counted_in_the_summary(tmp_path, baseline, run_cli):
     path = capture_file(tmp_path / "capture.jsonl", "{broken")
     run = monitor(
@@ -269,6 +264,7 @@ def test_records_outside_the_window_are_counted_in_the_summary(tmp_path, baselin
     )
     run.assert_completed()
     assert run.number(r"(\d+) record\(s\) in the window") == 20
+    assert run.number(r"(\d+) record\(s\) outside the window") == N_GOOD - 20
     assert_counts_add_up(run)
 
 

@@ -64,3 +64,49 @@ def test_inputs_are_not_modified():
 def test_empty_baseline_is_refused():
     with pytest.raises(LabkitInputError, match="no rows"):
         data_quality.suggest_baseline(pd.DataFrame({"x": []}))
+
+
+def test_empty_baseline_names_the_file_it_came_from():
+    with pytest.raises(LabkitInputError, match=r"^train\.csv: the baseline dataset has no rows"):
+        data_quality.suggest_baseline(pd.DataFrame({"x": []}), path="train.csv")
+
+
+def test_monitor_names_the_window_file_in_errors():
+    baseline = data_quality.suggest_baseline(pd.DataFrame({"x": ["1", "2", "3"]}, dtype=object))
+    window = pd.DataFrame({"x": ["1e308", "-1e308", "1e308", "-1e308"]}, dtype=object)
+    with pytest.raises(LabkitInputError, match=r"^w\.csv, column 'x': values too large"):
+        data_quality.monitor(window, baseline, path="w.csv")
+
+
+def _without_sketches(statistics: data_quality.Statistics) -> data_quality.Statistics:
+    data = statistics.to_dict()
+    for feature in data["features"]:
+        feature.get("numerical_statistics", {}).pop("distribution", None)
+    return data_quality.Statistics.from_dict(data)
+
+
+def test_baseline_without_the_distribution_the_drift_check_needs_is_refused(tmp_path):
+    rng = np.random.default_rng(0)
+    baseline = data_quality.suggest_baseline(pd.DataFrame({"x": rng.normal(size=200)}))
+    bare = _without_sketches(baseline.statistics)
+    window = pd.DataFrame({"x": rng.normal(5, 1, 100)})
+    with pytest.raises(LabkitInputError, match=r"column 'x'.*kll\.sketch is missing"):
+        data_quality.monitor(window, bare, baseline.constraints)  # the library: no file to name
+    bare.to_json(tmp_path)
+    baseline.constraints.to_json(tmp_path)
+    with pytest.raises(LabkitInputError) as info:
+        data_quality.Baseline.from_json(tmp_path)  # refused when read, naming the file
+    assert info.value.path == str(tmp_path / "statistics.json") and info.value.column == "x"
+
+
+def test_baseline_without_distributions_is_fine_when_the_comparison_is_disabled(tmp_path):
+    rng = np.random.default_rng(0)
+    config = data_quality.MonitoringConfig(perform_comparison="Disabled")
+    baseline = data_quality.suggest_baseline(
+        pd.DataFrame({"x": rng.normal(size=200)}), monitoring_config=config
+    )
+    bare = _without_sketches(baseline.statistics)
+    report = data_quality.monitor(
+        pd.DataFrame({"x": rng.normal(5, 1, 100)}), bare, baseline.constraints
+    )
+    assert report.drift == {}

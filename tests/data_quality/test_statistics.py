@@ -119,3 +119,23 @@ def test_value_too_large_for_a_double_is_refused():
 
 def test_bucket_order_rule_lives_in_one_place():
     assert statistics.order_categories({"z": 2, "a": 2, "m": 5}) == [("m", 5), ("a", 2), ("z", 2)]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["1e308", "-1e308"] * 3,  # each value fits a double; their sum overflows
+        ["1e308", "-1e308"],  # the spread max − min that places the buckets overflows
+        ["1e200", "-1e200"],  # sum 0, but the squares behind std_dev overflow
+    ],
+)
+def test_overflowing_statistics_name_file_and_column_without_numpy_warnings(cells, recwarn):
+    with pytest.raises(LabkitInputError) as info:
+        compute_statistics(pd.DataFrame({"x": cells}, dtype=object), path="w.csv")
+    assert (info.value.path, info.value.column) == ("w.csv", "x")
+    assert [str(w.message) for w in recwarn] == []  # outside pytest these would reach stderr
+
+
+def test_values_near_the_limit_that_do_not_overflow_are_kept():
+    stats = compute_statistics(pd.DataFrame({"x": ["1e150", "-1e150"]}, dtype=object))
+    assert stats.feature("x").numerical.std_dev == pytest.approx(1e150)  # (1e150)² fits a double

@@ -163,3 +163,34 @@ def test_cloudwatch_skips_errors_and_caps_infinity(tmp_path):
     assert "bias_metric_CDDL" not in {
         d.metric_name for d in batch
     }  # an error entry is not published
+
+
+@pytest.mark.parametrize("rule", ["point", "bootstrap"])
+def test_window_errors_name_the_file_it_came_from(baseline, rule):
+    with pytest.raises(LabkitInputError, match=r"^window\.csv: the dataset has no rows"):
+        monitor(_data().iloc[:0], baseline, rule=rule, n_bootstrap=10, path="window.csv")
+
+
+def test_window_errors_keep_their_column_when_the_file_is_added(baseline):
+    with pytest.raises(LabkitInputError) as info:
+        monitor(_data().drop(columns=["score"]), baseline, path="window.csv")
+    assert (info.value.path, info.value.column) == ("window.csv", "score")
+
+
+@pytest.mark.parametrize("threshold", [7, -0.1, math.nan, "half"])
+def test_probability_threshold_outside_0_1_is_refused(threshold):
+    with pytest.raises(
+        LabkitInputError, match="probability_threshold must be a number from 0 to 1"
+    ):
+        suggest_baseline(_data(200), **(OPTIONS | {"probability_threshold": threshold}))
+
+
+def test_probability_threshold_outside_0_1_in_an_analysis_config_names_the_file(tmp_path, baseline):
+    baseline.to_json(tmp_path)
+    config = json.loads((tmp_path / "analysis_config.json").read_text())
+    (tmp_path / "analysis_config.json").write_text(
+        json.dumps(config | {"probability_threshold": 7})
+    )
+    with pytest.raises(LabkitInputError) as info:
+        Baseline.from_json(tmp_path)
+    assert info.value.path == str(tmp_path / "analysis_config.json")

@@ -255,3 +255,36 @@ def test_exact_refuses_too_many_features():
 def test_default_num_samples_and_speed_knobs():
     assert default_num_samples(8) == 2 * 8 + 2048
     assert credit_like(5, seed=0).shape == (5, 10)
+
+
+def test_a_junk_cell_is_named_by_its_row_in_the_window_not_in_the_sample(credit_df, credit_model):
+    explainer = Explainer(credit_model).fit(shap_baseline(credit_df, features=FEATURES))
+    picked = explainer.explain(credit_df, max_rows=20, seed=0).shap_values.index
+    row = int(picked[5])  # a row the sample explains; its place in the sample is 6
+    bad = credit_df.astype({"income": object})
+    bad.loc[row, "income"] = "lots"
+    with pytest.raises(LabkitInputError, match=rf"found 'lots' \(data row {row + 1}\)"):
+        explainer.explain(bad, max_rows=20, seed=0)
+    unsampled = next(i for i in range(len(credit_df)) if i not in set(picked))
+    bad = credit_df.astype({"income": object})
+    bad.loc[unsampled, "income"] = "lots"
+    with pytest.raises(LabkitInputError, match=rf"data row {unsampled + 1}\)"):
+        explainer.explain(bad, max_rows=20, seed=0)  # the whole window is read, as Clarify reads it
+
+
+def test_a_feature_the_model_cannot_score_because_it_is_empty_is_named(credit_df, credit_model):
+    explainer = Explainer(credit_model).fit(shap_baseline(credit_df, features=FEATURES))
+    with pytest.raises(LabkitInputError) as info:
+        explainer.explain(credit_df.assign(income=np.nan), max_rows=30)
+    assert info.value.column == "income"
+    assert "30 of 30 explained rows have no value" in info.value.reason
+    assert "\n" not in str(info.value)  # scikit-learn's advice runs over several lines
+
+
+def test_model_errors_are_one_line(credit_df, credit_model):
+    X = credit_df[FEATURES].head(5).assign(income=np.nan)
+    with pytest.raises(
+        LabkitInputError, match="could not score the records: Input X contains NaN"
+    ) as info:
+        model_output(credit_model, X)
+    assert "\n" not in str(info.value)

@@ -164,3 +164,11 @@ def test_probability_index_is_kept_for_the_monitor(credit_df, credit_model, tmp_
     assert ev0 == pytest.approx(1 - ev1, abs=1e-12)  # float rounding of 1 − p
     report = monitor(credit_df, loaded, credit_model, max_rows=30)
     assert report.analysis.kernel_shap["default"].expected_value == pytest.approx(ev0, abs=1e-15)
+
+
+@pytest.mark.parametrize("threshold", [1.7, -1.0])
+def test_a_threshold_outside_ndcgs_range_is_refused_before_explaining(
+    threshold, baseline, credit_model, credit_df
+):
+    with pytest.raises(LabkitInputError, match="NDCG threshold"):
+        monitor(credit_df, baseline, object(), threshold=threshold)  # object(): never scored

@@ -118,3 +118,18 @@ def test_score_lies_in_unit_interval():
         b, c = rng.exponential(size=6), rng.exponential(size=6)
         score = ndcg({str(i): v for i, v in enumerate(b)}, {str(i): v for i, v in enumerate(c)})
         assert 0.0 < score <= 1.0
+
+
+@pytest.mark.parametrize("threshold", [1.7, -1, math.nan, "high"])
+def test_a_threshold_outside_ndcgs_range_is_refused(threshold):
+    from labkit.model_explainability.ndcg import check_ndcg_threshold
+
+    with pytest.raises(LabkitInputError, match="NDCG threshold must be a number from 0 to 1"):
+        check_ndcg_threshold(threshold)
+
+
+@pytest.mark.parametrize("threshold", [0, 0.9, 1])
+def test_thresholds_inside_ndcgs_range_are_kept(threshold):
+    from labkit.model_explainability.ndcg import check_ndcg_threshold
+
+    assert check_ndcg_threshold(threshold) == threshold

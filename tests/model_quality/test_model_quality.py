@@ -143,3 +143,59 @@ def test_regression_and_multiclass_problem_types():
         model_quality.monitor(
             multi, regression_constraints, label="t", prediction="p"
         )  # the constraints' type
+
+
+def test_errors_name_the_file_the_rows_came_from():
+    empty = pd.DataFrame({"label": [], "prediction": []})
+    with pytest.raises(LabkitInputError, match=r"^merged\.csv: no rows to analyse"):
+        model_quality.suggest_baseline(
+            empty, problem_type="BinaryClassification", label="label", prediction="prediction",
+            path="merged.csv",
+        )  # fmt: skip
+    infinite = pd.DataFrame({"label": [1, 0], "prediction": [1, 0], "probability": [np.inf, 0.2]})
+    with pytest.raises(LabkitInputError) as info:
+        model_quality.suggest_baseline(
+            infinite, problem_type="BinaryClassification", path="merged.csv", **COLUMNS
+        )
+    assert str(info.value) == (
+        "merged.csv, column 'probability': expected a finite number, found inf (data row 1)"
+    )  # the cell as written, not numpy's repr np.float64(inf)
+
+
+def test_regression_values_that_overflow_the_metrics_are_refused_without_warnings(recwarn):
+    labels = np.where(np.arange(50) % 2, 1e308, -1e308)
+    df = pd.DataFrame({"y": labels, "yhat": np.arange(50.0)})
+    with pytest.raises(LabkitInputError) as info:
+        model_quality.suggest_baseline(
+            df, problem_type="Regression", label="y", prediction="yhat", path="r.csv"
+        )
+    assert (info.value.path, info.value.column) == ("r.csv", "y")  # the column with the huge values
+    assert "overflows a double" in info.value.reason
+    assert [str(w.message) for w in recwarn] == []
+    big_predictions = pd.DataFrame({"y": np.arange(50.0), "yhat": labels})
+    with pytest.raises(LabkitInputError, match="column 'yhat'"):
+        model_quality.suggest_baseline(
+            big_predictions, problem_type="Regression", label="y", prediction="yhat"
+        )
+
+
+@pytest.mark.parametrize("threshold", [1.5, -0.2, math.nan, "high"])
+def test_probability_threshold_outside_0_1_is_refused(threshold):
+    df = pd.DataFrame({"label": [1, 0, 1, 0], "probability": [0.9, 0.1, 0.8, 0.3]})
+    with pytest.raises(
+        LabkitInputError, match="probability threshold must be a number from 0 to 1"
+    ):
+        model_quality.suggest_baseline(
+            df, problem_type="BinaryClassification", label="label", probability="probability",
+            probability_threshold=threshold,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("threshold", [0.0, 1.0])
+def test_probability_threshold_at_the_ends_of_0_1_is_accepted(threshold):
+    df = pd.DataFrame({"label": [1, 0, 1, 0], "probability": [0.9, 0.1, 0.8, 0.3]})
+    baseline = model_quality.suggest_baseline(
+        df, problem_type="BinaryClassification", label="label", probability="probability",
+        probability_threshold=threshold,
+    )  # fmt: skip
+    assert baseline.statistics.item_count == 4
