@@ -41,3 +41,16 @@ def test_notebook_names_are_numbered():
 
 def test_git_filter_is_declared():
     assert "filter=nbstripout" in (REPO / ".gitattributes").read_text()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_papermill_sees_every_parameter(path):
+    """A comment papermill cannot parse (an '=' in it, say) silently drops that parameter."""
+    import ast
+
+    import papermill as pm
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    assigned = {t.id for node in ast.parse("".join(cell["source"])).body if isinstance(node, ast.Assign) for t in node.targets}
+    assert set(pm.inspect_notebook(str(path))) == assigned
