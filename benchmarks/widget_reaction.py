@@ -14,9 +14,7 @@ Prints a table; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import importlib
 import inspect
-import pkgutil
 import statistics
 import time
 from dataclasses import dataclass
@@ -46,21 +44,9 @@ class Reaction:
 
 def discover_apps() -> dict[str, type]:
     """Every WidgetApp subclass defined in a module of labkit.widgets, by class name."""
-    import labkit.widgets
-    from labkit.widgets.app import WidgetApp
+    from labkit.widgets import discover_apps as discover
 
-    found = {}
-    for module in pkgutil.iter_modules(labkit.widgets.__path__):
-        loaded = importlib.import_module(f"labkit.widgets.{module.name}")
-        for name, obj in vars(loaded).items():
-            if (
-                inspect.isclass(obj)
-                and issubclass(obj, WidgetApp)
-                and obj is not WidgetApp
-                and obj.__module__ == loaded.__name__
-            ):
-                found[name] = obj
-    return dict(sorted(found.items()))
+    return discover()
 
 
 def build(cls: type, scenario: Any, model: Any) -> Any:

@@ -14,9 +14,7 @@ not written yet is skipped by name, so the list doubles as a to-do.
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 from collections.abc import Callable
 from typing import Any
 
@@ -49,18 +47,7 @@ EMPTY_WINDOW = {"window_size": 0, "sampling_pct": 0, "labelled_pct": 0}
 
 
 def _discover() -> dict[str, type[WidgetApp]]:
-    found = {}
-    for module in pkgutil.iter_modules(labkit.widgets.__path__):
-        loaded = importlib.import_module(f"labkit.widgets.{module.name}")
-        for name, obj in vars(loaded).items():
-            if (
-                inspect.isclass(obj)
-                and issubclass(obj, WidgetApp)
-                and obj is not WidgetApp
-                and obj.__module__ == loaded.__name__
-            ):
-                found[name] = obj
-    return found
+    return labkit.widgets.discover_apps()
 
 
 APPS = _discover()
