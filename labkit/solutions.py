@@ -144,6 +144,56 @@ def attribution_largest_drop(*, fraction, window, scenario, model, baseline, fro
     return min(ndcg, key=ndcg.get)
 
 
+def workflow_strict_alarm(*, datapoints_to_alarm, evaluation_periods, treat_missing_data, result, drift,
+                          threshold):  # fmt: skip
+    """Build the stricter alarm, replay it on the published metrics, read the first ALARM row."""
+    from labkit import simulation
+
+    strict = simulation.drift_alarm(
+        drift.feature, threshold=threshold, evaluation_periods=evaluation_periods,
+        datapoints_to_alarm=datapoints_to_alarm, treat_missing_data=treat_missing_data,
+    )  # fmt: skip
+    history = simulation.reevaluate(result, strict).to_frame()  # one row per hour of the timeline
+    in_alarm = history.index[history["state"] == "ALARM"]
+    return int(in_alarm[0]) if len(in_alarm) else "never"
+
+
+def cloud_daily_schedule(*, hour, plan):
+    """A daily cron from the SDK-style helper, the plan's job definition, then offline validation."""
+    from labkit import aws, schedule
+    from labkit.aws import requests as api
+
+    request = api.create_monitoring_schedule(
+        f"{plan.schedule_name}-daily", plan.job_definition_name,
+        schedule_expression=schedule.daily(hour=hour),  # cron(0 5 ? * * *)
+    )  # fmt: skip
+    return aws.validate(request)  # raises RequestRejected, listing every problem, if it would fail
+
+
+def exam_data_drift_monitors(*, feature, covariate_shift_sd, seed):
+    """Run notebook 02's grid cell 'data drift only' and list the monitors that report violations."""
+    from labkit import data_quality, drift_grid, model_quality, scenarios
+
+    credit = scenarios.load_scenario("credit", seed=seed)
+    model = scenarios.train_model(credit)
+    suggested = model_quality.suggest_baseline(
+        drift_grid.score_window(credit, model, credit.baseline), problem_type="BinaryClassification",
+        label="default", prediction="prediction", probability="probability",
+    )  # fmt: skip
+    grid = drift_grid.run_drift_grid(
+        credit, model, credit.window,
+        data_quality_baseline=data_quality.suggest_baseline(credit.baseline[list(credit.features)]),
+        model_quality_baseline=drift_grid.review_constraints(suggested, {"accuracy": 0.05, "auc": 0.07}),
+        feature=feature, covariate_shift_sd=covariate_shift_sd, concept_shift=0.0, seed=seed,
+    )  # fmt: skip
+    data_only = grid.cell(data_drift=True, model_drift=False)
+    fired = {
+        "DataQuality": data_only.data_quality_fired,
+        "ModelQuality": data_only.model_quality_fired,
+    }
+    return {monitoring_type for monitoring_type, f in fired.items() if f}
+
+
 SOLUTIONS: dict[str, Callable[..., Any]] = {
     "start-mean-shift": start_mean_shift,
     "dq-stuck-mid-range": dq_stuck_mid_range,
@@ -154,6 +204,9 @@ SOLUTIONS: dict[str, Callable[..., Any]] = {
     "bias-dppl-first-violation": bias_dppl_first_violation,
     "attribution-ndcg-by-hand": attribution_ndcg_by_hand,
     "attribution-largest-drop": attribution_largest_drop,
+    "workflow-strict-alarm": workflow_strict_alarm,
+    "cloud-daily-schedule": cloud_daily_schedule,
+    "exam-data-drift-monitors": exam_data_drift_monitors,
 }
 
 

@@ -1,6 +1,6 @@
 """The exercise registry, its checks and the solutions kept apart from it.
 
-Contexts are built the way notebooks 00–04 build their objects (default parameters, seed 0), so
+Contexts are built the way notebooks 00–07 build their objects (default parameters, seed 0), so
 "the solution passes its check" here is the same statement the papermill run makes, in seconds.
 Oracles: the mean shift is recomputed with pandas, DPL with the AWS formula q_a − q_d, NDCG with
 AWS's college-admissions example (0.69), offsets with the docs' -PT#H / -P#D spelling.
@@ -27,6 +27,7 @@ from labkit import (
     model_quality,
     quiz,
     scenarios,
+    simulation,
     solutions,
 )
 
@@ -84,8 +85,35 @@ def _housing_objects() -> dict:
 
 
 @cache
+def _workflow_objects() -> dict:
+    """Notebook 05's run at its default parameters (three days, sudden drift at hour 30, 2-of-3 alarm)."""
+    drift_schedule = simulation.DriftSchedule(30, "sudden")
+    alarm = simulation.drift_alarm(drift_schedule.feature, threshold=0.1, evaluation_periods=3,
+                                   datapoints_to_alarm=2, treat_missing_data="missing")  # fmt: skip
+    result = simulation.simulate(scenarios.load_scenario("credit", seed=SEED), drift=drift_schedule, days=3,
+                                 alarm=alarm, outage_hours=(2, 3), seed=SEED)  # fmt: skip
+    return {"result": result, "drift": drift_schedule, "threshold": 0.1}
+
+
+@cache
+def _plan():
+    from labkit import aws
+
+    return aws.plan_data_quality_monitoring(
+        endpoint_name="credit-endpoint", role_arn="arn:aws:iam::111122223333:role/SageMakerModelMonitorRole",
+        bucket="amzn-s3-demo-bucket", region="us-east-1",
+    )  # fmt: skip
+
+
+@cache
 def context(exercise_id: str) -> dict:
     """The notebook objects an exercise's check takes, as its notebook builds them."""
+    if exercise_id == "workflow-strict-alarm":
+        return _workflow_objects()
+    if exercise_id == "cloud-daily-schedule":
+        return {"plan": _plan()}
+    if exercise_id == "exam-data-drift-monitors":
+        return {"seed": SEED}
     credit, model, features = _credit()
     if exercise_id == "start-mean-shift":
         return {"credit": credit, "seed": SEED}
@@ -139,8 +167,8 @@ def test_a_solution_takes_exactly_the_exercise_params_and_context(exercise_id: s
     assert set(context(exercise_id)) == set(exercise.context)
 
 
-def test_notebooks_00_to_04_have_one_to_three_exercises_each() -> None:
-    counts = {stem: len(exercises.for_notebook(stem)) for stem in quiz.NOTEBOOKS[:5]}
+def test_notebooks_00_to_07_have_one_to_three_exercises_each() -> None:
+    counts = {stem: len(exercises.for_notebook(stem)) for stem in quiz.NOTEBOOKS[:8]}
     assert all(1 <= n <= 3 for n in counts.values()), counts
     assert {e.notebook for e in exercises.EXERCISES.values()} <= set(quiz.NOTEBOOKS)
 
@@ -215,6 +243,12 @@ WRONG = {  # exercise id -> (a wrong answer, words its hint must contain)
     "bias-dppl-first-violation": (0.1, "overlaps"),
     "attribution-ndcg-by-hand": (1.0, "take the gains from baseline_shap"),
     "attribution-largest-drop": ("age", "Run the monitor"),
+    "workflow-strict-alarm": (31, "still OK"),  # the hour the notebook's 2-of-3 alarm paged
+    "cloud-daily-schedule": (
+        None,
+        "fires at every hour",
+    ),  # the plan's own hourly request, filled in below
+    "exam-data-drift-monitors": ({"DataQuality", "ModelQuality"}, "run model_quality.monitor"),
 }
 
 
@@ -223,6 +257,8 @@ def test_a_wrong_answer_fails_with_a_helpful_hint(exercise_id: str) -> None:
     answer, words = WRONG[exercise_id]
     if exercise_id == "bias-dpl-sign":
         answer = -solutions.reveal(exercise_id, **context(exercise_id))
+    if exercise_id == "cloud-daily-schedule":
+        answer = _plan().request("CreateMonitoringSchedule")
     feedback = exercises.grade(exercise_id, answer, **context(exercise_id))
     assert feedback.status == "incorrect", feedback.as_text()
     assert words in feedback.as_text(), feedback.as_text()
@@ -246,6 +282,42 @@ def test_a_wrong_answer_fails_with_a_helpful_hint(exercise_id: str) -> None:
 )
 def test_offsets_are_read_in_the_docs_spelling(answer, words: str) -> None:
     assert words in exercises.grade("mq-offsets", answer).as_text()
+
+
+def test_the_strict_alarm_answer_is_the_m_of_n_rule_on_the_timeline() -> None:
+    # oracle: notBreaching fills gaps with good values, so 3 of 3 = three breaching datapoints in a row
+    timeline = _workflow_objects()["result"].timeline
+    breaching = (timeline["alarm_metric"].fillna(0.0) > 0.1).astype(int).rolling(3).sum()
+    expected = int(timeline.loc[breaching >= 3, "hour"].min())
+    assert solutions.reveal("workflow-strict-alarm", **context("workflow-strict-alarm")) == expected
+    assert not exercises.grade(
+        "workflow-strict-alarm", expected + 1, **context("workflow-strict-alarm")
+    ).correct
+
+
+@pytest.mark.parametrize(
+    ("expression", "words"),
+    [
+        ("cron(0 5 * * *)", "[AWS docs]"),
+        ("cron(0 5/12 ? * * *)", "05:00, 17:00"),
+        ("NOW", "required when ScheduleExpression is NOW"),
+    ],
+)
+def test_a_daily_schedule_is_validated_and_parsed(expression: str, words: str) -> None:
+    from labkit.aws import requests as api
+
+    request = api.create_monitoring_schedule(
+        "daily", _plan().job_definition_name, schedule_expression=expression
+    )
+    feedback = exercises.grade("cloud-daily-schedule", request, plan=_plan())
+    assert not feedback.correct and words in feedback.as_text(), feedback.as_text()
+    other_job = api.create_monitoring_schedule(
+        "daily", "another-job", schedule_expression="cron(0 5 ? * * *)"
+    )
+    assert (
+        "plan.job_definition_name"
+        in exercises.grade("cloud-daily-schedule", other_job, plan=_plan()).hint
+    )
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
@@ -287,7 +359,7 @@ def _text(cell: dict) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
-@pytest.mark.parametrize("stem", quiz.NOTEBOOKS[:5])
+@pytest.mark.parametrize("stem", quiz.NOTEBOOKS[:8])
 def test_each_notebook_declares_reveal_solutions_and_asks_its_exercises(stem: str) -> None:
     cells = _cells(stem)
     parameters = next(

@@ -17,7 +17,8 @@ raises AssertionError. Kaggle Learn's problem/check/solution split (STYLE.md §1
 Layout: this module holds the registry (``EXERCISES``) and ``get``/``for_notebook``/``grade``/
 ``check``; ``grading`` defines ``Exercise``, ``Feedback`` and the checkers' shared pieces; one
 module per lesson holds its checkers (``start_here``, ``data_quality``, ``model_quality``,
-``model_bias``, ``model_explainability``, named like the twins they exercise).
+``model_bias``, ``model_explainability``, named like the twins they exercise; ``workflow``,
+``on_sagemaker``, ``exam_review``, named like notebooks 05–07).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from labkit.exercises.data_quality import dq_comparison_threshold, dq_stuck_mid_range
+from labkit.exercises.exam_review import exam_data_drift_monitors
 from labkit.exercises.grading import Exercise, Feedback
 from labkit.exercises.model_bias import bias_dpl_sign, bias_dppl_first_violation
 from labkit.exercises.model_explainability import (
@@ -32,7 +34,9 @@ from labkit.exercises.model_explainability import (
     attribution_ndcg_by_hand,
 )
 from labkit.exercises.model_quality import mq_crash_margin, mq_offsets
+from labkit.exercises.on_sagemaker import cloud_daily_schedule
 from labkit.exercises.start_here import start_mean_shift
+from labkit.exercises.workflow import workflow_strict_alarm
 
 __all__ = ["EXERCISES", "Exercise", "Feedback", "check", "for_notebook", "get", "grade"]
 
@@ -105,5 +109,20 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
               "Moving all of from_feature's signal, which destination feature gives the lowest NDCG?",
               "a feature name (a string)", ["window", "scenario", "model", "baseline", "from_feature", "seed"],
               attribution_largest_drop, fraction=1.0),
+    _exercise("workflow-strict-alarm", "05_monitoring_workflow", "When does a 3-of-3 alarm fire?",
+              "Replay a 3-of-3 alarm with TreatMissingData notBreaching on your run's drift metrics: at which "
+              "timeline hour does it first go to ALARM?",
+              'an int, the timeline\'s hour (or "never")', ["result", "drift", "threshold"],
+              workflow_strict_alarm, datapoints_to_alarm=3, evaluation_periods=3,
+              treat_missing_data="notBreaching"),
+    _exercise("cloud-daily-schedule", "06_on_sagemaker", "A daily schedule at 05:00 UTC",
+              "Build the CreateMonitoringSchedule request that runs the plan's job definition once a day at "
+              "05:00 UTC, and validate it offline.",
+              "an ApiRequest (from api.create_monitoring_schedule)", ["plan"], cloud_daily_schedule, hour=5),
+    _exercise("exam-data-drift-monitors", "07_exam_review", "Data drift, model drift?",
+              "Applicants' age moves by 2 standard deviations while the rule linking inputs to default stays: "
+              "which of DataQuality and ModelQuality end CompletedWithViolations?",
+              'a set of MonitoringType strings, e.g. {"DataQuality"} (set() for none)', ["seed"],
+              exam_data_drift_monitors, feature="age", covariate_shift_sd=2.0),
 )}
 # fmt: on

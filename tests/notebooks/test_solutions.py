@@ -1,4 +1,4 @@
-"""Notebooks 00–04 run with their solutions revealed; the strict checks inside assert they are right.
+"""Notebooks 00–07 run with their solutions revealed; the strict checks inside assert they are right.
 
 With ``reveal_solutions=True`` every exercise cell fills in ``answer`` from ``labkit.solutions``
 and calls ``exercises.check(..., strict=True)``, which raises on a wrong answer, so a wrong
@@ -24,6 +24,9 @@ STEMS = (
     "02_model_quality_drift",
     "03_bias_drift",
     "04_feature_attribution_drift",
+    "05_monitoring_workflow",
+    "06_on_sagemaker",
+    "07_exam_review",
 )
 
 
