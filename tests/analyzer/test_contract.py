@@ -131,3 +131,14 @@ def test_a_bad_metrics_line_names_file_and_line(tmp_path):
 
 def test_contract_run_job_is_the_runner():
     assert c.run_job is run_job
+
+
+def test_an_unexpected_error_still_leaves_a_message(tmp_path, monkeypatch, capsys):
+    def broken(kind, context):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(job, "_run_kind", broken)
+    outcome = run_job(KIT_IMAGE, {}, root=tmp_path)
+    assert outcome.status == "Failed"
+    assert outcome.exit_message == "Failed: internal error, please report it: KeyError: 'boom'"
+    assert "Traceback" in capsys.readouterr().err
