@@ -153,3 +153,20 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path):
     os.kill(process.pid, signal.SIGINT)
     assert process.wait(timeout=60) == EXIT_INTERRUPTED
     assert process.stderr.read() == "labkit: interrupted\n"
+
+
+def test_a_failed_doctor_check_is_one_error_line(monkeypatch, capsys):
+    from labkit import doctor
+
+    real = doctor.run_checks
+
+    def broken():
+        report = real()
+        failing = doctor.Check("widget front end", False, "jupyterlab_widgets 1 with ipywidgets 8")
+        return doctor.DoctorReport(report.python, report.platform, report.versions, (failing,))
+
+    monkeypatch.setattr(doctor, "run_checks", broken)
+    assert main(["doctor"]) == EXIT_FAILED
+    captured = capsys.readouterr()
+    assert "FAIL widget front end" in captured.out
+    assert captured.err == "labkit: error: environment check failed: widget front end (details above)\n"

@@ -377,3 +377,18 @@ def test_warnings_never_add_lines_to_a_failure(never_favourable, bias_baseline, 
     """A label that never occurs, then a baseline for another facet value: one error line only."""
     run = bias_monitor(run_cli, never_favourable, bias_baseline, tmp_path, facet_values="b")
     run.assert_failed(bias_baseline / "analysis.json", "facet value 'b'")
+
+
+def test_model_quality_files_for_two_problem_types_are_refused(merged, tmp_path, run_cli):
+    mq(run_cli, "baseline", merged, tmp_path, "--problem-type", "BinaryClassification").assert_completed()
+    folder = tmp_path / "baseline"
+    (folder / "constraints.json").write_text(
+        '{"version": 0.0, "regression_constraints": {"mae": '
+        '{"threshold": 1.0, "comparison_operator": "GreaterThanThreshold"}}}'
+    )
+    with pytest.raises(LabkitInputError) as info:
+        model_quality.Baseline.from_json(folder)
+    assert str(info.value) == (
+        f"{folder}: statistics.json is for BinaryClassification but constraints.json is for "
+        "Regression; both files must come from the same baseline"
+    )
