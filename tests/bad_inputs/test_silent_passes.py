@@ -192,8 +192,10 @@ def test_a_string_column_without_distribution_is_accepted_and_named(sensor, tmp_
     assert checks(tmp_path) == [("temp_c", "baseline_drift_check")]
     notes = [line for line in run.stdout.splitlines() if "note:" in line]
     assert notes == [
-        "  note: 'site' has no categorical distribution in the baseline statistics.json "
-        "(a high-cardinality string column), so baseline_drift_check does not compare it"
+        (
+            "  note: 'site' has no categorical distribution in the baseline statistics.json "
+            "(a high-cardinality string column), so baseline_drift_check does not compare it"
+        )
     ]
 
 
@@ -367,8 +369,10 @@ def test_a_label_value_that_never_occurs_is_named(never_favourable, tmp_path, ru
     run = bias(run_cli, "report", never_favourable, tmp_path)
     assert run.code == 0
     assert run.error_lines == [
-        "labkit: warning: column 'y': no row has a favourable label (label_value_or_threshold "
-        "'1'), so every metric that counts favourable outcomes compares zeros"
+        (
+            "labkit: warning: column 'y': no row has a favourable label (label_value_or_threshold "
+            "'1'), so every metric that counts favourable outcomes compares zeros"
+        )
     ]
     assert (tmp_path / "out" / "analysis.json").exists()
 
@@ -380,7 +384,9 @@ def test_warnings_never_add_lines_to_a_failure(never_favourable, bias_baseline, 
 
 
 def test_model_quality_files_for_two_problem_types_are_refused(merged, tmp_path, run_cli):
-    mq(run_cli, "baseline", merged, tmp_path, "--problem-type", "BinaryClassification").assert_completed()
+    mq(
+        run_cli, "baseline", merged, tmp_path, "--problem-type", "BinaryClassification"
+    ).assert_completed()
     folder = tmp_path / "baseline"
     (folder / "constraints.json").write_text(
         '{"version": 0.0, "regression_constraints": {"mae": '
