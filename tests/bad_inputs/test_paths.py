@@ -287,3 +287,11 @@ def test_describe_os_error_keeps_unknown_reasons():
     )
     error = paths.os_error(OSError(errno.EACCES, "Permission denied", "a.csv"))
     assert str(error) == "a.csv: permission denied"
+
+
+def test_a_fifo_among_the_notebooks_is_refused(tmp_path, run_cli, no_hang):
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    os.mkfifo(source / "01_pipe.ipynb")
+    run = run_cli("notebooks", "render", "--source", source, "--output", tmp_path / "site")
+    run.assert_failed(source / "01_pipe.ipynb", "expected a notebook file", "named pipe (FIFO)")
