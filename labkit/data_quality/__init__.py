@@ -29,6 +29,7 @@ import pandas as pd
 from labkit import cloudwatch
 from labkit.data_quality import constraints as _constraints
 from labkit.data_quality import statistics as _statistics
+from labkit.data_quality.consistency import check_distributions, uncompared_features
 from labkit.data_quality.constraints import (
     ConfigOverrides,
     Constraints,
@@ -51,7 +52,6 @@ from labkit.data_quality.violations import (
     FeatureDrift,
     Violation,
     check_constraints,
-    check_distributions,
     measure_drift,
 )
 from labkit.errors import LabkitInputError
@@ -74,6 +74,7 @@ __all__ = [
     "monitor",
     "suggest_baseline",
     "suggest_constraints",
+    "uncompared_features",
 ]
 
 
@@ -98,9 +99,12 @@ class Baseline:
                 path=directory,
             )
         statistics_path = directory / _statistics.FILE_NAME
+        constraints_path = directory / _constraints.FILE_NAME
         statistics = Statistics.from_json(statistics_path)
-        constraints = Constraints.from_json(directory / _constraints.FILE_NAME)
-        check_distributions(statistics, constraints, path=statistics_path)
+        constraints = Constraints.from_json(constraints_path)
+        check_distributions(
+            statistics, constraints, path=statistics_path, constraints_path=constraints_path
+        )
         return cls(statistics, constraints)
 
 

@@ -8,7 +8,7 @@ data-quality.md §4 and §5; AWS page "Schema for Violations (constraint_violati
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from labkit.data_quality.consistency import check_distributions
 from labkit.data_quality.constraints import Constraints, MonitoringConfig
 from labkit.data_quality.distance import (
     build_sketch,
@@ -138,48 +139,6 @@ class FeatureDrift:
         return self.value > self.threshold
 
 
-def check_distributions(
-    baseline: Statistics,
-    constraints: Constraints,
-    *,
-    names: Collection[str] | None = None,
-    path: str | Path | None = None,
-) -> None:
-    """Refuse baseline statistics that lack the distribution ``baseline_drift_check`` compares with.
-
-    The prebuilt container writes ``distribution.kll.sketch`` for every numeric feature and
-    ``distribution.categorical.buckets`` for every String feature (AWS page "Schema for
-    Statistics (statistics.json file)"), so a file without them was edited or written by another
-    tool; skipping the check would let any drift pass without a word. Only features whose
-    ``perform_comparison`` is Enabled (and, with ``names``, that the window has) are checked.
-    """
-    for i, feature in enumerate(baseline.features):
-        if names is not None and feature.name not in names:
-            continue
-        if constraints.config_for(feature.name).perform_comparison == "Disabled":
-            continue
-        missing = _missing_distribution(feature)
-        if missing is not None:
-            raise LabkitInputError(
-                f"features[{i}].{missing} is missing, and baseline_drift_check compares the "
-                "window with it (perform_comparison is Enabled)",
-                path=path,
-                column=feature.name,
-            )
-
-
-def _missing_distribution(feature: FeatureStatistics) -> str | None:
-    """The statistics.json key a feature with values lacks for the drift check, if any."""
-    numerical, string = feature.numerical, feature.string
-    if feature.inferred_type in NUMERIC_TYPES and numerical is not None:
-        lacking = numerical.num_present and numerical.sketch is None
-        return "numerical_statistics.distribution.kll.sketch" if lacking else None
-    if feature.inferred_type == "String" and string is not None:
-        lacking = string.num_present and not string.buckets
-        return "string_statistics.distribution.categorical.buckets" if lacking else None
-    return None
-
-
 def measure_drift(
     baseline: Statistics, constraints: Constraints, window: Mapping[str, ColumnText]
 ) -> dict[str, FeatureDrift]:
@@ -263,7 +222,7 @@ def check_constraints(
                 (order[feature], CHECK_TYPES.index(check), Violation(feature, check, description))
             )
 
-    for check, feature, description in _column_count_violations(constraints.names, list(window)):
+    for check, feature, description in _column_violations(constraints.names, list(window)):
         add(feature, check, description)
     for feature in constraints.features:
         column = window.get(feature.name)
@@ -317,22 +276,35 @@ def _in_domain_ratio(column: ColumnText, domains: Sequence[str]) -> float:
     return sum(c for v, c in counts.items() if v in allowed) / total
 
 
-def _column_count_violations(
+def _column_violations(
     baseline: Sequence[str], window: Sequence[str]
 ) -> list[tuple[str, str, str]]:
-    """missing/extra_column_check compare column counts.
+    """missing_column_check and extra_column_check, matching columns by name.
 
-    [U] reference: data-quality.md §4.1 — each missing baseline column (fewer columns) or each
-    unexpected window column (more columns) is reported under its own name.
+    A CSV window's columns are its header's names; captured rows get the baseline's names by
+    position before they reach here (they carry no names). Matching by name means a window
+    whose names differ from the baseline's, even with the same column count (a CSV without its
+    header row), reports every baseline column it lacks and every column the baseline lacks
+    instead of passing unchecked.
+
+    [U] reference: data-quality.md §4.1 — the docs describe both checks as a column-count
+    comparison and publish no description text. The twin reports each missing baseline column
+    and each extra window column under its own name, with the sentence below.
     """
+    names = set(window)
+    known = set(baseline)
     counts = f"Number of columns in current dataset: {len(window)}, Number of columns in baseline constraints: {len(baseline)}"
-    if len(window) < len(baseline):
-        text = f"There are missing columns in current dataset. {counts}"
-        return [("missing_column_check", name, text) for name in baseline if name not in window]
-    if len(window) > len(baseline):
-        text = f"There are extra columns in current dataset. {counts}"
-        return [("extra_column_check", name, text) for name in window if name not in baseline]
-    return []
+    missing = [
+        ("missing_column_check", name, f"There are missing columns in current dataset. {counts}")
+        for name in baseline
+        if name not in names
+    ]
+    extra = [
+        ("extra_column_check", name, f"There are extra columns in current dataset. {counts}")
+        for name in window
+        if name not in known
+    ]
+    return missing + extra
 
 
 # Descriptions. [U] reference: data-quality.md §4.1 — only data_type_check's wording is confirmed.

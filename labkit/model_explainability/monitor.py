@@ -22,9 +22,12 @@ from labkit import cloudwatch
 from labkit.csvfiles import require_columns
 from labkit.errors import LabkitInputError
 from labkit.model_explainability.analysis import (
+    ANALYSIS_CONFIG_FILE,
+    ANALYSIS_FILE,
     Analysis,
     AnalysisConfig,
     LabelExplanation,
+    check_pair,
     label_key,
 )
 from labkit.model_explainability.attributions import (
@@ -81,7 +84,10 @@ class Baseline:
     @property
     def global_shap_values(self) -> dict[str, float]:
         """The baseline attributions of this baseline's label (the NDCG gains)."""
-        return self.analysis.kernel_shap[self.label].global_shap_values
+        explanation = self.analysis.explanation_for(self.label)
+        if explanation is None:
+            raise KeyError(self.label)
+        return explanation.global_shap_values
 
     def explainer(
         self, model: Any, *, method: str = DEFAULT_METHOD, num_samples: int | None = None
@@ -109,9 +115,11 @@ class Baseline:
                 "expected a baseline directory with analysis.json and analysis_config.json",
                 path=directory,
             )
-        return cls(
-            analysis=Analysis.from_json(directory), config=AnalysisConfig.from_json(directory)
-        )
+        analysis_path = directory / ANALYSIS_FILE
+        config_path = directory / ANALYSIS_CONFIG_FILE
+        analysis, config = Analysis.from_json(analysis_path), AnalysisConfig.from_json(config_path)
+        check_pair(analysis, config, analysis_path=analysis_path, config_path=config_path)
+        return cls(analysis=analysis, config=config)
 
 
 @dataclass(frozen=True)
