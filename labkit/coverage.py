@@ -51,7 +51,9 @@ def _seed(notebook: str, *rows: tuple[str, str, str]) -> tuple[Objective, ...]:
 SEED_OBJECTIVES: tuple[Objective, ...] = (
     *_seed(
         "00_start_here",
-        ("name the four kinds of drift SageMaker watches for and the monitor that watches each", "4.1.K1", "The idea"),
+        (("say in one line what drift is, tell data drift from concept drift, and name the monitor that watches "
+          "each kind of drift"), "4.1.K1", "The idea"),
+        ("explain why monitoring should be proactive rather than reactive", "4.1.K3", "The idea"),
         ("say which monitors need ground-truth labels and where each one's results land", "4.1.K2", "The idea"),
         ("check that this environment runs the lab, widgets included", "", "Check your environment"),
         ("move one feature's distribution with a slider and see the drift a monitor would measure", "4.1.S3", "Inject drift"),
