@@ -72,16 +72,14 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
     ),
     *_seed(
         "02_model_quality_drift",
-        (("tell **concept drift** (P(y | X) changes) from **covariate drift** (P(X) changes) and say which monitor "
+        (("tell **concept drift** (P(y | X) changes) from **data drift** (P(X) changes) and say which monitor "
           "sees each"), "4.1.K1", "The idea"),
-        (("baseline a model's quality, review the suggested constraints and read `rmse`/`mae` violations in "
-          "`constraint_violations.json`"), "4.1.K2", "Run the baseline"),
+        (("baseline a model's quality — F1, accuracy and AUC for a classifier, MAE and RMSE for a regression — review "
+          "the suggested constraints and read the violations"), "4.1.K2", "Run the baseline"),
         ("merge late ground truth with captured predictions and set `StartTimeOffset`/`EndTimeOffset` for it",
-         "4.1.S1", "The credit endpoint: captured traffic, late labels"),
+         "4.1.S1", "Late labels: capture, merge, offsets"),
         ("run both monitors on data drift, model drift, both and neither, and predict each verdict", "4.1.S3",
          "Data drift or model drift? Run both monitors"),
-        ("estimate accuracy while labels are missing, and say when that estimate fails", "4.1.K2",
-         "While you wait for labels"),
     ),
     *_seed(
         "03_bias_drift",
