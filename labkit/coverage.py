@@ -27,6 +27,8 @@ __all__ = [
     "Objective",
     "coverage_table",
     "lab_objectives",
+    "missing_lesson_links",
+    "notebook_headings",
     "objective_table",
     "read_objectives",
     "task_for_label",
@@ -140,6 +142,8 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
         ("name the Machine Learning Lens best practices that apply to monitoring", "4.1.K3",
          "Design principles for monitoring"),
         ("compare two production variants of an endpoint in an A/B test", "4.1.S4", "A/B testing with production variants"),
+        (("tell data drift, concept drift, bias drift and feature attribution drift apart in exam scenarios, "
+          "against the clock"), "4.1.K1", "Mock section"),
     ),
 )
 
@@ -171,6 +175,33 @@ def read_objectives(path: str | Path) -> tuple[Objective, ...]:
                     objectives.append(Objective(path.stem, match.group("text").strip(), task))
             return tuple(objectives)
     return ()
+
+
+def notebook_headings(path: str | Path) -> set[str]:
+    """The ``##`` and ``###`` headings of a notebook's Markdown cells, as JupyterLab anchors them."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return {m.group(1).strip() for m in re.finditer(r"^#{2,3} (.+)$", text, flags=re.MULTILINE)}
+
+
+def missing_lesson_links(questions: Iterable[Question], directory: str | Path) -> list[str]:
+    """Every question whose ``lesson`` names a notebook or heading that ``directory`` does not have.
+
+    Lesson headings are rewritten over time; this is the check that keeps the exam review's
+    "revisit" links (``notebook#heading``) pointing at sections that exist.
+    """
+    directory, headings, problems = Path(directory), {}, []
+    for q in questions:
+        if not q.lesson:
+            continue
+        notebook, _, heading = q.lesson.partition("#")
+        path = directory / f"{notebook}.ipynb"
+        if not path.exists():
+            problems.append(f"{q.id}: no notebook {path.name}")
+            continue
+        if heading not in headings.setdefault(notebook, notebook_headings(path)):
+            problems.append(f"{q.id}: {path.name} has no heading {heading!r}")
+    return problems
 
 
 def lab_objectives(directory: str | Path) -> tuple[Objective, ...]:

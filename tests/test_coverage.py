@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,12 +43,6 @@ def test_read_objectives_parses_bullets_with_and_without_a_task(tmp_path):
     )
 
 
-def _headings(path: Path) -> set[str]:
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    return {m.group(1).strip() for m in re.finditer(r"^#{2,3} (.+)$", text, flags=re.MULTILINE)}
-
-
 @pytest.mark.parametrize("path", sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
 def test_seed_objectives_are_the_notebooks_own_and_their_sections_exist(path):
     found = coverage.read_objectives(path)
@@ -57,7 +51,7 @@ def test_seed_objectives_are_the_notebooks_own_and_their_sections_exist(path):
     assert [(o.text, o.task) for o in found] == [(o.text, o.task) for o in seeded], (
         f"coverage.SEED_OBJECTIVES is out of date for {path.name}: copy its objectives and their sections"
     )
-    missing = {o.section for o in seeded} - _headings(path)
+    missing = {o.section for o in seeded} - coverage.notebook_headings(path)
     assert not missing, f"{path.name} has no section headed {missing}"
 
 
@@ -95,3 +89,17 @@ def test_the_lab_covers_every_task_line():
 def test_quiz_neither_imports_nor_re_exports_the_coverage_names():
     assert not set(coverage.__all__) & set(dir(quiz))
     assert "coverage" not in vars(quiz)
+
+
+def test_every_lesson_link_of_the_bank_names_an_existing_notebook_heading():
+    """The exam review's "revisit" links: each question's notebook#heading exists (re-check after rewrites)."""
+    questions = quiz.load_questions()
+    assert sum(bool(q.lesson) for q in questions) >= 80
+    assert coverage.missing_lesson_links(questions, NOTEBOOK_DIR) == []
+
+
+def test_missing_lesson_links_names_the_question_and_what_is_missing():
+    broken = [replace(_q("a"), lesson="00_start_here#No such heading"), replace(_q("b"), lesson="09_missing#The idea"),
+              replace(_q("c"), lesson="00_start_here#The idea"), _q("d")]
+    assert coverage.missing_lesson_links(broken, NOTEBOOK_DIR) == [
+        "a: 00_start_here.ipynb has no heading 'No such heading'", "b: no notebook 09_missing.ipynb"]
