@@ -79,7 +79,7 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
         (("baseline a model's quality — F1, accuracy and AUC for a classifier, MAE and RMSE for a regression — review "
           "the suggested constraints and read the violations"), "4.1.K2", "Run the baseline"),
         ("merge late ground truth with captured predictions and set `StartTimeOffset`/`EndTimeOffset` for it",
-         "4.1.S1", "Late labels: capture, merge, offsets"),
+         "4.1.S1", "The credit endpoint: captured traffic, late labels"),
         ("run both monitors on data drift, model drift, both and neither, and predict each verdict", "4.1.S3",
          "Data drift or model drift? Run both monitors"),
     ),
