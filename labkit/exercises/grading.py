@@ -63,7 +63,7 @@ class Exercise:
             raise TypeError(f"exercise {self.id!r} needs the notebook objects {missing} by keyword")
         if answer is None or answer is Ellipsis:
             guidance = (
-                f"Replace `...` in the cell above with {self.expects}, then run this cell again."
+                f"Replace `...` with {self.expects}, then run the check again."
             )
             return Feedback(self.id, UNANSWERED, f"{self.prompt} {guidance}")
         try:
