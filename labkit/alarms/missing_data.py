@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from labkit.alarms.definition import TREAT_MISSING_DATA
 from labkit.alarms.evaluation import evaluate_range
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["GUIDE", "GUIDE_ROWS", "KIT", "KIT_ROWS", "missing_data_table", "pattern_values"]
+__all__ = ["COLUMNS", "GUIDE", "GUIDE_ROWS", "KIT", "KIT_ROWS", "missing_data_table", "pattern_values"]
 
 GUIDE, KIT = "User Guide", "the kit's reading"
 # (M, N, pattern): the guide's two tables, row for row (its 3-of-3 table ends with the premature
@@ -33,6 +32,7 @@ GUIDE_ROWS = (
 # One breaching datapoint too recent for the premature-alarm rule, or older than the last N periods:
 # earlier versions of the guide printed these rows; the current one does not.
 KIT_ROWS = ((3, 3, "- - - - X"), (3, 3, "- - - X -"), (2, 3, "- - - - X"), (3, 3, "X - - - -"))
+COLUMNS = ("missing", "ignore", "breaching", "notBreaching")  # TreatMissingData, in the guide's column order
 _GOOD, _BREACHING = 0.0, 1.0  # the values the patterns stand for; the threshold sits between them
 
 
@@ -53,7 +53,7 @@ def missing_data_table(rows=GUIDE_ROWS + KIT_ROWS) -> pd.DataFrame:
     records = []
     for m, n, pattern in rows:
         values = pattern_values(pattern)
-        states = {mode: _state(values, m, n, mode) for mode in TREAT_MISSING_DATA}
+        states = {mode: _state(values, m, n, mode) for mode in COLUMNS}
         records.append({
             "source": GUIDE if (m, n, pattern) in guide else KIT,
             "M of N": f"{m} of {n}",
