@@ -92,7 +92,7 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
         ("detect a change in one group's outcomes with Clarify's bias metrics while the overall accuracy barely moves",
          "4.1.S3", "Inject drift"),
         (("explain the alert rule — a bootstrap interval C against an allowed range A — and the `bias_metric_<NAME>` "
-          "CloudWatch metrics"), "4.1.K2", "Why an interval, not the point value"),
+          "CloudWatch metrics"), "4.1.K2", "One monitoring execution"),
     ),
     *_seed(
         "04_feature_attribution_drift",
@@ -108,10 +108,10 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
     *_seed(
         "05_monitoring_workflow",
         (("write and read the schedule expressions Model Monitor accepts (hourly, daily, every X hours, `NOW`) and pick "
-          "real-time, batch transform or one-off monitoring"), "4.1.S1", "Step 3 · The schedule"),
+          "real-time, batch transform or one-off monitoring"), "4.1.S1", "Capture, schedule and executions"),
         (("trace one execution's metric through a CloudWatch alarm (M out of N, `TreatMissingData`) to an EventBridge "
           "rule that retrains the model, and say when the pager goes off"), "4.1.S2",
-         "Step 5 · Metrics, the alarm and the page"),
+         "The alarm and the page"),
         ("name the Well-Architected Machine Learning Lens practices behind monitoring and automated response", "4.1.K3",
          "The Well-Architected Machine Learning Lens"),
         (("compare two production variants with confidence intervals and shift traffic with "

@@ -48,3 +48,9 @@ def test_a_large_base_rate_shift_is_a_dpl_bias_drift_violation(tmp_path):
     published = next(m for m in metrics if m["MetricName"] == "bias_metric_DPL")
     assert published["Value"] == dpl
     assert {d["Name"]: d["Value"] for d in published["Dimensions"]}["BiasStage"] == "Pre-training"
+
+    # Run All answers no question: the quizzes print their questions, with no key and no choice.
+    cells = json.loads((tmp_path / "03.ipynb").read_text(encoding="utf-8"))["cells"]
+    printed = "\n".join("".join(o.get("text", "")) for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
+    assert "Which kinds of metrics did your execution's constraint_violations.json list?" in printed
+    assert "← your choice" not in printed and "Answer:" not in printed
