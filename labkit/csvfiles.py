@@ -48,9 +48,9 @@ def read_csv_text(path: str | Path, *, header: bool = True) -> pd.DataFrame:
     return pd.DataFrame(data, columns=names, dtype=object)
 
 
-def read_csv(path: str | Path) -> pd.DataFrame:
-    """A CSV with a header, numbers parsed; the same structural checks as ``read_csv_text``."""
-    text = read_csv_text(path)
+def read_csv(path: str | Path, *, header: bool = True) -> pd.DataFrame:
+    """A CSV (with a header unless ``header=False``), numbers parsed; checks as ``read_csv_text``."""
+    text = read_csv_text(path, header=header)
     return pd.DataFrame({c: _infer(text[c]) for c in text.columns}, columns=text.columns)
 
 

@@ -17,6 +17,7 @@ under ``root`` (the container's ``/``), and returns its ``JobOutcome``. The cont
 
 from __future__ import annotations
 
-from labkit.analyzer.contract import JobOutcome, Predictor, container_path, run_job
+from labkit.analyzer.contract import JobOutcome, Predictor, container_path
+from labkit.analyzer.job import run_job
 
 __all__ = ["JobOutcome", "Predictor", "container_path", "run_job"]

@@ -4,7 +4,8 @@ A monitoring execution (or a baselining job) is a SageMaker Processing job. Sage
 each input to its ``LocalPath`` under ``/opt/ml/processing``, starts the image with an environment,
 uploads each output ``LocalPath`` afterwards, and reads back two things the container leaves:
 the first 1 KB of ``/opt/ml/output/message`` (DescribeProcessingJob's ``ExitMessage``) and the
-CloudWatch metric files under ``/opt/ml/output/metrics/cloudwatch``. ``run_job`` is that container:
+CloudWatch metric files under ``/opt/ml/output/metrics/cloudwatch``. ``run_job`` (in
+:mod:`labkit.analyzer.job`, also reachable as ``contract.run_job``) is that container:
 it reads the environment as the analyzer images do, runs the matching twin on files under
 ``root`` (which stands for the container's ``/``), writes the service's files, and returns what
 DescribeProcessingJob and the monitoring execution would report.
@@ -49,22 +50,20 @@ Sources
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from labkit.cloudwatch import MetricDatum, namespace
-from labkit.errors import LabkitInputError
+from labkit.cloudwatch import MetricDatum
 
 __all__ = [
     "CLARIFY_REPOSITORY",
-    "JobOutcome",
     "MODEL_MONITOR_REPOSITORY",
+    "JobOutcome",
     "Predictor",
     "container_path",
-    "run_job",
 ]
 
 Predictor = Callable[[bytes, str], tuple[bytes, str]]
@@ -83,7 +82,9 @@ DATASET_FORMAT = "dataset_format"  # JSON text, e.g. {"csv": {"header": true, "o
 DATASET_SOURCE = "dataset_source"  # a directory: baseline dataset, capture hours or merged data
 OUTPUT_PATH = "output_path"  # report folder, uploaded to the output's S3Uri
 BASELINE_STATISTICS = "baseline_statistics"  # a file path
-BASELINE_CONSTRAINTS = "baseline_constraints"  # a file path (Clarify: the baseline analysis.json [U])
+BASELINE_CONSTRAINTS = (
+    "baseline_constraints"  # a file path (Clarify: the baseline analysis.json [U])
+)
 ANALYSIS_TYPE = "analysis_type"  # absent for data quality; "MODEL_QUALITY" [C SDK]
 PROBLEM_TYPE = "problem_type"  # Regression | BinaryClassification | MulticlassClassification
 INFERENCE_ATTRIBUTE = "inference_attribute"  # predicted label: column name, or index in the output
@@ -123,7 +124,9 @@ PROCESSING_ROOT = PurePosixPath("/opt/ml/processing")  # every LocalPath starts 
 MESSAGE_FILE = PurePosixPath("/opt/ml/output/message")  # ExitMessage = its first 1 KB [C docs]
 EXIT_MESSAGE_MAX_BYTES = 1024
 CLOUDWATCH_METRICS_DIR = PurePosixPath("/opt/ml/output/metrics/cloudwatch")  # [C docs]
-CLOUDWATCH_METRICS_FILE = "cloudwatch_metrics.jsonl"  # one JSON object per line [C AWS BYOC example]
+CLOUDWATCH_METRICS_FILE = (
+    "cloudwatch_metrics.jsonl"  # one JSON object per line [C AWS BYOC example]
+)
 PROCESSING_JOB_CONFIG = PurePosixPath("/opt/ml/config/processingjobconfig.json")  # [C docs]
 
 # What the SDK and the service put in each job's ProcessingInputs / ProcessingOutputs.
@@ -174,6 +177,55 @@ EXIT_CODES = {COMPLETED: 0, COMPLETED_WITH_VIOLATIONS: 0, FAILED: 2}
 NO_DATA_REASON = "Job inputs had no data"  # FailureReason [C issue #2634]
 
 
+def format_time(moment: datetime) -> str:
+    """A time as the service writes ``start_time``/``end_time``/``metric_time``: ``2021-05-06T22:00:00Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def execution_environment(
+    *,
+    dataset_format: Mapping[str, Any],
+    dataset_source: str | PurePosixPath,
+    start_time: datetime,
+    end_time: datetime,
+    schedule: str,
+    endpoint: str | None = None,
+    output_path: str | PurePosixPath = MONITORING_OUTPUT,
+    baseline_constraints: str | PurePosixPath | None = None,
+    baseline_statistics: str | PurePosixPath | None = None,
+    publish_cloudwatch_metrics: bool = True,
+    metric_time: datetime | None = None,
+    **attributes: str | None,
+) -> dict[str, str]:
+    """The environment the service gives a scheduled execution's analysis job.
+
+    Shapes as in a real model-quality execution (2021 requests) and the docs' example:
+    ``dataset_format`` as compact JSON, times as ``format_time``, ``publish_cloudwatch_metrics``
+    Enabled/Disabled, ``metric_time`` = the window start [C 2021 log]. ``attributes`` are
+    further variables by name (``analysis_type``, ``problem_type``, ``inference_attribute``, …);
+    None leaves one out. ``endpoint`` None is a batch-transform execution.
+    """
+    env = {
+        DATASET_FORMAT: json.dumps(dict(dataset_format), separators=(",", ":")),
+        DATASET_SOURCE: str(dataset_source),
+        OUTPUT_PATH: str(output_path),
+        START_TIME: format_time(start_time),
+        END_TIME: format_time(end_time),
+        METRIC_TIME: format_time(metric_time or start_time),
+        PUBLISH_CLOUDWATCH_METRICS: ENABLED if publish_cloudwatch_metrics else DISABLED,
+        SCHEDULE_NAME: schedule,
+    }
+    for name, value in (
+        (ENDPOINT_NAME, endpoint),
+        (BASELINE_CONSTRAINTS, baseline_constraints),
+        (BASELINE_STATISTICS, baseline_statistics),
+        *attributes.items(),
+    ):
+        if value is not None:
+            env[name] = str(value)
+    return env
+
+
 def model_monitor_message(n_violations: int) -> str:
     """The analyzer's ExitMessage: ``Completed: …no violations.`` or ``CompletedWithViolations: …``.
 
@@ -208,7 +260,11 @@ def status_of(exit_message: str, exit_code: int) -> str:
     """The monitoring execution status SageMaker derives: exit code, then the message's prefix."""
     if exit_code != 0:
         return FAILED
-    return COMPLETED_WITH_VIOLATIONS if exit_message.startswith(COMPLETED_WITH_VIOLATIONS) else COMPLETED
+    return (
+        COMPLETED_WITH_VIOLATIONS
+        if exit_message.startswith(COMPLETED_WITH_VIOLATIONS)
+        else COMPLETED
+    )
 
 
 @dataclass(frozen=True)
@@ -234,89 +290,6 @@ class JobFailure(Exception):
         super().__init__(reason)
 
 
-@dataclass(frozen=True)
-class JobContext:
-    """One job's environment and file system, as the container sees them."""
-
-    environment: Mapping[str, str]
-    root: Path
-    predictor: Predictor | None = None
-
-    def get(self, name: str) -> str | None:
-        """An environment variable, or None when unset or blank."""
-        value = self.environment.get(name)
-        return value if value not in (None, "") else None
-
-    def require(self, name: str) -> str:
-        value = self.get(name)
-        if value is None:
-            raise JobFailure(f"environment variable {name} is not set")
-        return value
-
-    def path(self, where: str | PurePosixPath) -> Path:
-        """The local file standing for a container path."""
-        return container_path(self.root, where)
-
-    def time(self, name: str) -> datetime | None:
-        """``start_time``, ``end_time`` or ``metric_time`` as an aware UTC datetime."""
-        text = self.get(name)
-        if text is None:
-            return None
-        try:  # the docs' example writes "2019-12-01T16: 20: 00Z"; the service writes no spaces
-            moment = datetime.fromisoformat(text.replace(" ", ""))
-        except ValueError:
-            raise JobFailure(f"environment variable {name} is not an ISO 8601 time: {text!r}") from None
-        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-    @property
-    def publishes_metrics(self) -> bool:
-        return self.get(PUBLISH_CLOUDWATCH_METRICS) == ENABLED
-
-    @property
-    def endpoint(self) -> str | None:
-        return self.get(ENDPOINT_NAME)
-
-    @property
-    def schedule(self) -> str:
-        # [U] a job outside a schedule has no schedule name; the kit's default dimension value
-        from labkit.cloudwatch import DEFAULT_SCHEDULE
-
-        return self.get(SCHEDULE_NAME) or DEFAULT_SCHEDULE
-
-    @property
-    def is_batch(self) -> bool:
-        """Batch transform executions carry no endpoint name [C docs: Endpoint dimension only for endpoints]."""
-        return self.endpoint is None
-
-    def metric_timestamp(self, fallback: datetime | None = None) -> datetime:
-        """metric_time, else end_time, else ``fallback``, else now [U: the order]."""
-        return (
-            self.time(METRIC_TIME)
-            or self.time(END_TIME)
-            or fallback
-            or datetime.now(UTC).replace(microsecond=0)
-        )
-
-    def write_metrics(self, metrics: Sequence[MetricDatum]) -> Path | None:
-        """Write the metrics file the service publishes, when publish_cloudwatch_metrics is Enabled."""
-        if not self.publishes_metrics:
-            return None
-        directory = self.path(CLOUDWATCH_METRICS_DIR)
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / CLOUDWATCH_METRICS_FILE
-        lines = (json.dumps(d.to_dict(), separators=(",", ":")) for d in metrics)
-        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        return path
-
-
-@dataclass(frozen=True)
-class JobResult:
-    """A job that ran: its exit message and the monitoring type its metrics belong to."""
-
-    exit_message: str
-    monitoring_type: str | None = None  # DataQuality | ModelQuality | ModelBias | ModelExplainability
-
-
 def container_path(root: Path, where: str | PurePosixPath) -> Path:
     """``root`` + an absolute container path: ``/opt/ml/processing/output`` → ``root/opt/ml/processing/output``."""
     posix = PurePosixPath(where)
@@ -327,124 +300,10 @@ def container_path(root: Path, where: str | PurePosixPath) -> Path:
     return Path(root, *posix.parts[1:])
 
 
+def __getattr__(name: str) -> Any:
+    """``contract.run_job``: the runner lives in :mod:`labkit.analyzer.job` (imported on use)."""
+    if name == "run_job":
+        from labkit.analyzer.job import run_job
 
-def job_kind(image_uri: str, environment: Mapping[str, str], root: Path) -> str:
-    """Which twin an image runs: "model-monitor", "merge" or "clarify".
-
-    The AWS images are recognised by repository name. Any other image is the kit's own
-    (bring your own container, one image for every kind): a Clarify job is recognised by its
-    analysis_config.json, a merge job by ground_truth_source, anything else is the analyzer.
-    """
-    repository = image_uri.rsplit("/", 1)[-1].split("@", 1)[0].split(":", 1)[0]
-    if repository == MODEL_MONITOR_REPOSITORY:
-        return "model-monitor"
-    if repository == GROUND_TRUTH_MERGER_REPOSITORY:
-        return "merge"
-    if repository == CLARIFY_REPOSITORY:
-        return "clarify"
-    if environment.get(GROUND_TRUTH_SOURCE):
-        return "merge"
-    if container_path(root, CLARIFY_CONFIG_INPUT / ANALYSIS_CONFIG_FILE).is_file():
-        return "clarify"
-    return "model-monitor"
-
-
-def run_job(
-    image_uri: str,
-    environment: Mapping[str, str],
-    *,
-    root: Path,
-    container_arguments: Sequence[str] | None = None,
-    predictor: Predictor | None = None,
-) -> JobOutcome:
-    """Run one processing job of ``image_uri`` as its container would, under ``root``.
-
-    The caller has staged each input under ``root/<LocalPath>``; afterwards it uploads each
-    output ``root/<LocalPath>``. Writes the message file and the metrics files, and returns the
-    job's status, ExitMessage, FailureReason and the metrics (namespaced as the service
-    publishes them). Never raises for bad input: that is a Failed job.
-    """
-    root = Path(root)
-    context = JobContext(environment=dict(environment), root=root, predictor=predictor)
-    monitoring_type = None
-    try:
-        if container_arguments:
-            raise JobFailure(
-                "the analyzer takes no container arguments, got " + " ".join(map(str, container_arguments))
-            )
-        kind = job_kind(image_uri, context.environment, root)
-        result = _run_kind(kind, context)
-        monitoring_type = result.monitoring_type
-        exit_message, failure_reason, exit_code = result.exit_message, None, 0
-    except JobFailure as failure:
-        exit_message, failure_reason = failure_texts(failure.reason)
-        exit_code = EXIT_CODES[FAILED]
-    except LabkitInputError as error:
-        exit_message, failure_reason = failure_texts(str(error))
-        exit_code = EXIT_CODES[FAILED]
-    exit_message = _truncate(exit_message)
-    message_path = context.path(MESSAGE_FILE)
-    message_path.parent.mkdir(parents=True, exist_ok=True)
-    message_path.write_text(exit_message, encoding="utf-8")
-    metrics = read_metrics(root, monitoring_type, batch=context.is_batch) if exit_code == 0 else ()
-    return JobOutcome(
-        status=status_of(exit_message, exit_code),
-        exit_message=exit_message,
-        failure_reason=failure_reason,
-        metrics=metrics,
-    )
-
-
-def _run_kind(kind: str, context: JobContext) -> JobResult:
-    if kind == "merge":
-        from labkit.analyzer import merge
-
-        return merge.run(context)
-    if kind == "clarify":
-        from labkit.analyzer import clarify
-
-        return clarify.run(context)
-    from labkit.analyzer import model_monitor
-
-    return model_monitor.run(context)
-
-
-def read_metrics(root: Path, monitoring_type: str | None, *, batch: bool) -> tuple[MetricDatum, ...]:
-    """The metric files under ``root/opt/ml/output/metrics/cloudwatch``, as the service reads them.
-
-    The files carry no namespace: the service adds the monitoring type's (docs
-    model-monitor-byoc-cloudwatch; labkit.cloudwatch.NAMESPACES). Each file holds one JSON
-    object per line; a line that is not one fails loudly, naming the file and line.
-    """
-    directory = container_path(root, CLOUDWATCH_METRICS_DIR)
-    if monitoring_type is None or not directory.is_dir():
-        return ()
-    ns = namespace(monitoring_type, batch=batch)
-    out: list[MetricDatum] = []
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if line.strip():
-                out.append(_metric_datum(line, ns, path, line_no))
-    return tuple(out)
-
-
-def _metric_datum(line: str, ns: str, path: Path, line_no: int) -> MetricDatum:
-    try:
-        entry: dict[str, Any] = json.loads(line)
-        timestamp = datetime.fromisoformat(entry["Timestamp"]).replace(tzinfo=UTC)
-        return MetricDatum(
-            namespace=ns,
-            metric_name=entry["MetricName"],
-            dimensions=tuple((d["Name"], d["Value"]) for d in entry.get("Dimensions", [])),
-            timestamp=timestamp,
-            value=entry.get("Value"),
-            statistic_values=entry.get("StatisticValues"),
-            unit=entry.get("Unit", "None"),
-        )
-    except (ValueError, KeyError, TypeError) as exc:
-        raise LabkitInputError(f"not a CloudWatch metric entry ({exc})", path=path, line=line_no) from None
-
-
-def _truncate(message: str) -> str:
-    data = message.encode("utf-8")[:EXIT_MESSAGE_MAX_BYTES]
-    return data.decode("utf-8", errors="ignore")
+        return run_job
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

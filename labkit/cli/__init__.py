@@ -34,6 +34,7 @@ SUBCOMMAND_MODULES = (
     "labkit.cli.scenario",
     "labkit.cli.doctor",
     "labkit.cli.notebooks",
+    "labkit.cli.analyzer",
 )
 
 
