@@ -28,6 +28,7 @@ import numpy as np
 
 from labkit import capture
 from labkit.local import s3 as s3_files
+from labkit.local.logs import write_log
 from labkit.local import service_errors
 from labkit.local.resources import ResourceTable, page
 from labkit.local.service import ServiceError, validation_error
@@ -87,7 +88,6 @@ class Endpoints:
     def create_config(self, params: dict) -> dict:
         name = params["EndpointConfigName"]
         record = dict(params, EndpointConfigArn=self.configs.arn(name), CreationTime=self.clock())
-        record.pop("Tags", None)
         self.configs.add(name, record)
         return {"EndpointConfigArn": record["EndpointConfigArn"]}
 
@@ -111,7 +111,8 @@ class Endpoints:
         if name in self.endpoints:
             raise self.endpoints.exists(name, self.endpoints.arn(name))
         now = self.clock()
-        record = {"EndpointName": name, "EndpointArn": self.endpoints.arn(name), "CreationTime": now}
+        record = {"EndpointName": name, "EndpointArn": self.endpoints.arn(name), "CreationTime": now,
+                  "Tags": params.get("Tags", [])}  # fmt: skip
         self.endpoints.add(name, record)
         try:
             self._deploy(record, params["EndpointConfigName"])
@@ -252,18 +253,7 @@ class Endpoints:
         return uploaded
 
     def _log(self, endpoint: str, variant: str, message: str) -> None:
-        logs = self.clients("logs")
-        group = ENDPOINT_LOG_GROUP.format(endpoint=endpoint)
-        stream = f"{variant}/i-labkit-local"
-        for call, kwargs in ((logs.create_log_group, {"logGroupName": group}),
-                             (logs.create_log_stream, {"logGroupName": group, "logStreamName": stream})):  # fmt: skip
-            try:
-                call(**kwargs)
-            except logs.exceptions.ResourceAlreadyExistsException:
-                pass
-        stamp = int(self.clock().timestamp() * 1000)
-        logs.put_log_events(logGroupName=group, logStreamName=stream,
-                            logEvents=[{"timestamp": stamp, "message": message}])  # fmt: skip
+        write_log(self.clients("logs"), ENDPOINT_LOG_GROUP.format(endpoint=endpoint), f"{variant}/i-labkit-local", [message])
 
 
 def _variant(config: dict, target: str | None) -> dict:

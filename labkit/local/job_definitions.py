@@ -127,7 +127,6 @@ class JobDefinitions:
         table = self.tables[kind]
         name = params["JobDefinitionName"]
         record = dict(params, JobDefinitionArn=table.arn(name), CreationTime=self.clock())
-        record.pop("Tags", None)
         table.add(name, record)
         return {"JobDefinitionArn": record["JobDefinitionArn"]}
 

@@ -166,7 +166,6 @@ class Models:
     def create(self, params: dict) -> dict:
         name = params["ModelName"]
         record = dict(params, ModelArn=self.table.arn(name), CreationTime=self.clock())
-        record.pop("Tags", None)
         self.table.add(name, record)
         return {"ModelArn": record["ModelArn"]}
 

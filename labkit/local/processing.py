@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from labkit.local import s3 as s3_files
+from labkit.local.logs import write_log
 from labkit.local import service_errors
 from labkit.local.resources import ResourceTable, page
 
@@ -72,7 +73,6 @@ class ProcessingJobs:
         now = self.clock()
         record = dict(params, ProcessingJobArn=self.table.arn(name), ProcessingJobStatus="InProgress",
                       CreationTime=now, LastModifiedTime=now, ProcessingStartTime=now)  # fmt: skip
-        record.pop("Tags", None)
         if schedule_arn is not None:
             record["MonitoringScheduleArn"] = schedule_arn
         self.table.add(name, record)
@@ -131,18 +131,7 @@ class ProcessingJobs:
                 cloudwatch.put_metric_data(Namespace=namespace, MetricData=entries[i : i + METRICS_PER_CALL])
 
     def _log(self, job: str, lines: list[str]) -> None:
-        logs = self.clients("logs")
-        stream = f"{job}/algo-1-{int(self.clock().timestamp())}"
-        for call, kwargs in ((logs.create_log_group, {"logGroupName": LOG_GROUP}),
-                             (logs.create_log_stream, {"logGroupName": LOG_GROUP, "logStreamName": stream})):  # fmt: skip
-            try:
-                call(**kwargs)
-            except logs.exceptions.ResourceAlreadyExistsException:
-                pass
-        stamp = int(self.clock().timestamp() * 1000)
-        events = [{"timestamp": stamp, "message": line} for line in lines if line]
-        if events:
-            logs.put_log_events(logGroupName=LOG_GROUP, logStreamName=stream, logEvents=events)
+        write_log(self.clients("logs"), LOG_GROUP, f"{job}/algo-1-{int(self.clock().timestamp())}", lines)
 
     def describe(self, params: dict) -> dict:
         return dict(self.table.get(params["ProcessingJobName"]))

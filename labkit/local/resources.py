@@ -16,7 +16,7 @@ from typing import Any
 
 from labkit.local.service import ServiceError, validation_error
 
-__all__ = ["ResourceTable", "arn", "page"]
+__all__ = ["ResourceTable", "Tagging", "arn", "page"]
 
 DEFAULT_MAX_RESULTS = 10  # List* operations' default page size (API reference: "The default is 10")
 
@@ -40,13 +40,16 @@ class ResourceTable:
     not_found: Callable[[str, str], ServiceError]  # (name, arn) → the service's answer
     exists: Callable[[str, str], ServiceError]
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tags: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     def arn(self, name: str) -> str:
         return arn(self.region, self.account, self.kind, name)
 
     def add(self, name: str, record: dict[str, Any]) -> dict[str, Any]:
+        """Keep ``record`` under ``name``; its ``Tags`` (if any) move to the tag list."""
         if name in self.records:
             raise self.exists(name, self.arn(name))
+        self.tags[name] = list(record.pop("Tags", None) or [])
         self.records[name] = record
         return record
 
@@ -59,7 +62,12 @@ class ResourceTable:
     def pop(self, name: str) -> dict[str, Any]:
         record = self.get(name)
         del self.records[name]
+        self.tags.pop(name, None)
         return record
+
+    def name_of(self, resource_arn: str) -> str | None:
+        """The name of this table's resource with ``resource_arn`` (ARNs are lower case)."""
+        return next((n for n in self.records if self.arn(n) == resource_arn), None)
 
     def __contains__(self, name: object) -> bool:
         return name in self.records
@@ -121,3 +129,44 @@ def _aware(moment: datetime) -> datetime:
     from labkit.capture import to_utc
 
     return to_utc(moment)
+
+
+class Tagging:
+    """AddTags, ListTags and DeleteTags for the kit's resources; other ARNs are moto's."""
+
+    def __init__(self, tables: Iterable[ResourceTable]) -> None:
+        self.tables = list(tables)
+
+    def handlers(self) -> dict[tuple[str, str], Callable[[dict], dict | None]]:
+        return {("sagemaker", "AddTags"): self.add, ("sagemaker", "ListTags"): self.list,
+                ("sagemaker", "DeleteTags"): self.delete}  # fmt: skip
+
+    def _find(self, resource_arn: str) -> tuple[ResourceTable, str] | None:
+        for table in self.tables:
+            if resource_arn.startswith(arn(table.region, table.account, table.kind, "")):
+                name = table.name_of(resource_arn)
+                if name is None:  # [U] wording
+                    raise validation_error(f"Resource {resource_arn} does not exist.")
+                return table, name
+        return None
+
+    def add(self, params: dict) -> dict | None:
+        found = self._find(params["ResourceArn"])
+        if found is None:
+            return None
+        table, name = found
+        keys = {t["Key"] for t in params["Tags"]}
+        table.tags[name] = [t for t in table.tags[name] if t["Key"] not in keys] + list(params["Tags"])
+        return {"Tags": list(table.tags[name])}
+
+    def list(self, params: dict) -> dict | None:
+        found = self._find(params["ResourceArn"])
+        return None if found is None else {"Tags": list(found[0].tags[found[1]])}
+
+    def delete(self, params: dict) -> dict | None:
+        found = self._find(params["ResourceArn"])
+        if found is None:
+            return None
+        table, name = found
+        table.tags[name] = [t for t in table.tags[name] if t["Key"] not in set(params["TagKeys"])]
+        return {}

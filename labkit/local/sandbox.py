@@ -209,8 +209,12 @@ class LocalSageMaker:
                                    lambda endpoint: self.endpoints.capture_config(endpoint) is not None, runner, self.seed)  # fmt: skip
 
     def _handlers(self) -> dict:
+        from labkit.local.resources import Tagging
+
+        tables = [self.models.table, self.endpoints.configs, self.endpoints.endpoints, self.processing.table,
+                  *self.job_definitions.tables.values(), self.schedules.table]  # fmt: skip
         handlers: dict = {}
-        for part in (self.models, self.endpoints, self.processing, self.job_definitions, self.schedules):
+        for part in (self.models, self.endpoints, self.processing, self.job_definitions, self.schedules, Tagging(tables)):
             handlers.update(part.handlers())
         return handlers
 

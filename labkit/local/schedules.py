@@ -76,7 +76,8 @@ class Schedules:
         now = self.clock()
         record = {"MonitoringScheduleArn": self.table.arn(name), "MonitoringScheduleName": name,
                   "MonitoringScheduleStatus": "Scheduled", "MonitoringType": spec.monitoring_type,
-                  "CreationTime": now, "LastModifiedTime": now, "MonitoringScheduleConfig": config}  # fmt: skip
+                  "CreationTime": now, "LastModifiedTime": now, "MonitoringScheduleConfig": config,
+                  "Tags": params.get("Tags", [])}  # fmt: skip
         if spec.endpoint_name:
             record["EndpointName"] = spec.endpoint_name
         self.table.add(name, record)

@@ -6,7 +6,7 @@ botocore emits two events on every call that let a handler answer it without a n
 the operations the kit serves this way; every other call goes on to moto. A handler returns
 the response dict of the operation's output shape, or raises ``ServiceError``, which botocore
 turns into the same ``ClientError`` (or modeled exception, such as ``ResourceNotFound``) that
-the real service's HTTP error would give.
+the real service's HTTP error would give. A handler that returns None leaves the call to moto.
 
 Before a handler runs, the parameters are checked against the constraints of botocore's service
 model that botocore itself leaves to the service (maximum lengths and values, enums, patterns),
@@ -148,19 +148,22 @@ class Router:
     def serves(self, model: Any) -> bool:
         return (model.service_model.service_name, model.name) in self.handlers
 
-    def answer(self, model: Any, params: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-        """The ``(http_response, parsed)`` pair botocore expects from a ``before-call`` handler."""
+    def answer(self, model: Any, params: dict[str, Any]) -> tuple[Any, dict[str, Any]] | None:
+        """The ``(http_response, parsed)`` pair botocore expects from a ``before-call`` handler, or
+        None when the handler leaves the call to moto (it returned None)."""
         key = (model.service_model.service_name, model.name)
-        self.calls.append(key)
         try:
             shape = model.input_shape
             problems = list(constraint_messages(params, shape)) if shape is not None else []
             if problems:
                 raise validation_error(problems)
             parsed, status = self.handlers[key](params), 200
+            if parsed is None:  # not the kit's resource (e.g. ListTags of a moto one): moto answers
+                return None
         except ServiceError as error:
             parsed = {"Error": {"Code": error.code, "Message": error.message}}
             status = error.status
+        self.calls.append(key)
         return _http_response(status), _with_metadata(parsed, status, len(self.calls))
 
     def install(self) -> None:

@@ -24,6 +24,28 @@ BUCKET = "drift-lab-local"
 ENDPOINT = "credit-endpoint"
 MODEL = "credit-model"
 CAPTURE = f"s3://{BUCKET}/data-capture"
+IMAGE = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"
+OUTPUT = {"MonitoringOutputs": [{"S3Output": {"S3Uri": f"s3://{BUCKET}/reports", "LocalPath": "/opt/ml/processing/output"}}]}
+RESOURCES = {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}}
+ENDPOINT_INPUT = {"EndpointName": ENDPOINT, "LocalPath": "/opt/ml/processing/input/endpoint"}
+GROUND_TRUTH = {"GroundTruthS3Input": {"S3Uri": f"s3://{BUCKET}/ground-truth"}}
+JOB_DEFINITIONS = {
+    "DataQuality": {"DataQualityAppSpecification": {"ImageUri": IMAGE}, "DataQualityJobInput": {"EndpointInput": ENDPOINT_INPUT}},
+    "ModelQuality": {"ModelQualityAppSpecification": {"ImageUri": IMAGE, "ProblemType": "BinaryClassification"},
+                     "ModelQualityJobInput": {"EndpointInput": dict(ENDPOINT_INPUT, ProbabilityAttribute="0"), **GROUND_TRUTH}},
+    "ModelBias": {"ModelBiasAppSpecification": {"ImageUri": IMAGE, "ConfigUri": f"s3://{BUCKET}/analysis_config.json"},
+                  "ModelBiasJobInput": {"EndpointInput": ENDPOINT_INPUT, **GROUND_TRUTH}},
+    "ModelExplainability": {"ModelExplainabilityAppSpecification": {"ImageUri": IMAGE, "ConfigUri": f"s3://{BUCKET}/analysis_config.json"},
+                            "ModelExplainabilityJobInput": {"EndpointInput": ENDPOINT_INPUT}},
+}  # fmt: skip
+
+
+def job_definition(kind: str, name: str, **members) -> dict:
+    """A Create<kind>JobDefinition request on ENDPOINT, reports under s3://BUCKET/reports."""
+    body = dict(JOB_DEFINITIONS[kind], JobDefinitionName=name, JobResources=RESOURCES, RoleArn=ROLE)
+    body[f"{kind}JobOutputConfig"] = OUTPUT
+    body.update(members)
+    return body
 
 
 @dataclass

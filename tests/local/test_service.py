@@ -10,29 +10,7 @@ from botocore.validate import ParamValidator
 
 from labkit.local.service import constraint_messages, validation_error
 
-from .conftest import BUCKET, CAPTURE, ENDPOINT, MODEL, ROLE, deploy, invoke_rows
-
-IMAGE = "156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer"
-OUTPUT = {"MonitoringOutputs": [{"S3Output": {"S3Uri": f"s3://{BUCKET}/reports", "LocalPath": "/opt/ml/processing/output"}}]}
-RESOURCES = {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20}}
-ENDPOINT_INPUT = {"EndpointName": ENDPOINT, "LocalPath": "/opt/ml/processing/input/endpoint"}
-GROUND_TRUTH = {"GroundTruthS3Input": {"S3Uri": f"s3://{BUCKET}/ground-truth"}}
-JOB_DEFINITIONS = {
-    "DataQuality": {"DataQualityAppSpecification": {"ImageUri": IMAGE}, "DataQualityJobInput": {"EndpointInput": ENDPOINT_INPUT}},
-    "ModelQuality": {"ModelQualityAppSpecification": {"ImageUri": IMAGE, "ProblemType": "BinaryClassification"},
-                     "ModelQualityJobInput": {"EndpointInput": dict(ENDPOINT_INPUT, ProbabilityAttribute="0"), **GROUND_TRUTH}},
-    "ModelBias": {"ModelBiasAppSpecification": {"ImageUri": IMAGE, "ConfigUri": f"s3://{BUCKET}/analysis_config.json"},
-                  "ModelBiasJobInput": {"EndpointInput": ENDPOINT_INPUT, **GROUND_TRUTH}},
-    "ModelExplainability": {"ModelExplainabilityAppSpecification": {"ImageUri": IMAGE, "ConfigUri": f"s3://{BUCKET}/analysis_config.json"},
-                            "ModelExplainabilityJobInput": {"EndpointInput": ENDPOINT_INPUT}},
-}  # fmt: skip
-
-
-def _job_definition(kind: str, name: str) -> dict:
-    body = dict(JOB_DEFINITIONS[kind], JobDefinitionName=name, JobResources=RESOURCES, RoleArn=ROLE)
-    body[f"{kind}JobOutputConfig"] = OUTPUT
-    return body
-
+from .conftest import BUCKET, CAPTURE, ENDPOINT, IMAGE, JOB_DEFINITIONS, MODEL, RESOURCES, ROLE, deploy, invoke_rows, job_definition
 
 def _exercise_every_operation(aws, model) -> None:
     """Call each operation the local SageMaker serves at least once, successfully."""
@@ -45,6 +23,10 @@ def _exercise_every_operation(aws, model) -> None:
     sm.list_endpoints()
     sm.update_endpoint(EndpointName=ENDPOINT, EndpointConfigName=f"{ENDPOINT}-config")
     sm.describe_endpoint(EndpointName=ENDPOINT)
+    endpoint_arn = sm.describe_endpoint(EndpointName=ENDPOINT)["EndpointArn"]
+    sm.add_tags(ResourceArn=endpoint_arn, Tags=[{"Key": "team", "Value": "drift-lab"}])
+    assert sm.list_tags(ResourceArn=endpoint_arn)["Tags"] == [{"Key": "team", "Value": "drift-lab"}]
+    sm.delete_tags(ResourceArn=endpoint_arn, TagKeys=["team"])
     import labkit.scenarios as scenarios
 
     invoke_rows(aws, scenarios.draw_window("credit", 3, seed=1)[list(model.feature_names_in_)])
@@ -63,7 +45,7 @@ def _exercise_every_operation(aws, model) -> None:
         sm.stop_processing_job(ProcessingJobName="job-1")  # ended already: refused, yet answered
     for kind in JOB_DEFINITIONS:
         name = f"{kind.lower()}-definition"
-        getattr(sm, f"create_{_snake(kind)}_job_definition")(**_job_definition(kind, name))
+        getattr(sm, f"create_{_snake(kind)}_job_definition")(**job_definition(kind, name))
         getattr(sm, f"describe_{_snake(kind)}_job_definition")(JobDefinitionName=name)
         getattr(sm, f"list_{_snake(kind)}_job_definitions")()
     sm.create_monitoring_schedule(
@@ -117,7 +99,7 @@ def test_constraint_failures_are_worded_as_the_service_words_them(aws):
     sm = aws.client("sagemaker")
     with pytest.raises(ClientError) as caught:
         sm.create_model_quality_job_definition(**dict(
-            _job_definition("ModelQuality", "mq"),
+            job_definition("ModelQuality", "mq"),
             ModelQualityAppSpecification={"ImageUri": IMAGE, "ProblemType": "Classification"},
         ))  # fmt: skip
     error = caught.value.response["Error"]
@@ -153,7 +135,9 @@ def test_a_missing_resource_is_the_modeled_exception(aws):
 def test_calls_the_kit_does_not_serve_go_on_to_moto(aws):
     sm = aws.client("sagemaker")
     sm.create_experiment(ExperimentName="moto-serves-this")
-    assert sm.describe_experiment(ExperimentName="moto-serves-this")["ExperimentName"] == "moto-serves-this"
+    experiment = sm.describe_experiment(ExperimentName="moto-serves-this")
+    sm.add_tags(ResourceArn=experiment["ExperimentArn"], Tags=[{"Key": "k", "Value": "v"}])  # moto's resource, moto's tags
+    assert sm.list_tags(ResourceArn=experiment["ExperimentArn"])["Tags"] == [{"Key": "k", "Value": "v"}]
     assert ("sagemaker", "CreateExperiment") not in aws.router.calls
     assert aws.client("s3").head_bucket(Bucket=BUCKET)["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert CAPTURE.startswith(f"s3://{BUCKET}")
