@@ -4,7 +4,8 @@
 (``DefaultModelMonitor``, ``ModelQualityMonitor``, ``ModelBiasMonitor``,
 ``ModelExplainabilityMonitor``) work unchanged: endpoints capture data to a local S3,
 processing jobs run the twins through the container contract (``labkit.analyzer``), schedules
-start executions as a simulated clock moves, and CloudWatch receives their metrics. No network,
+start executions as a simulated clock moves, CloudWatch receives their metrics and evaluates
+its alarms. No network,
 no Docker, no server process.
 
 =====================  ==========================================================================
@@ -18,8 +19,10 @@ no Docker, no server process.
 ``job_definitions``    the four *JobDefinition APIs
 ``schedules``          monitoring schedules, executions, the clock's events
 ``executions``         the processing jobs one execution starts (merge, analysis)
+``alarms``             CloudWatch alarms evaluated by ``labkit.alarms`` as the clock moves
 ``clock``              the simulated clock
 ``s3``                 files between the local S3 and a job's folders
+``logs``               log lines to the local CloudWatch Logs
 =====================  ==========================================================================
 
 ``import labkit.local`` loads neither boto3, moto nor sagemaker: the block imports them.

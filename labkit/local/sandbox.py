@@ -10,7 +10,7 @@ The object the block yields is the learner's handle on the simulated account:
 
 * ``.session``: a ``sagemaker.core.helper.session_helper.Session`` on the local services;
 * ``.now`` and ``.advance(hours=…, minutes=…)``: the simulated clock; moving it delivers captured
-  data to S3 and runs every monitoring execution that falls due;
+  data to S3, runs every monitoring execution that falls due and evaluates CloudWatch alarms;
 * ``.register_model(name, model)``: the predictor that serves SageMaker model ``name``;
 * ``.client(name)``: a boto3 client in the block's region.
 
@@ -124,10 +124,12 @@ class LocalSageMaker:
         self._require_open()
         target = self.clock.later(hours=hours, minutes=minutes, seconds=seconds)
         self.endpoints.flush_capture()
+        self.alarms.refresh()
         started: list[dict[str, Any]] = []
-        while (moment := self.schedules.next_event()) is not None and moment <= target:
+        while (moment := _earliest(self.schedules.next_event(), self.alarms.next_event())) is not None and moment <= target:
             self.clock.move_to(max(moment, self.clock.now))
             started += [dict(s) for s in self.schedules.run_due()]
+            self.alarms.evaluate_due()
         self.clock.move_to(target)
         return started
 
@@ -187,6 +189,7 @@ class LocalSageMaker:
             raise LabkitInputError("this local SageMaker is closed: use it inside its `with labkit.local.sagemaker()` block")
 
     def _build(self) -> None:
+        from labkit.local.alarms import Alarms
         from labkit.local.endpoints import Endpoints
         from labkit.local.executions import ExecutionRunner
         from labkit.local.job_definitions import JobDefinitions
@@ -205,6 +208,7 @@ class LocalSageMaker:
             capture_destination=self._capture_destination, predictor_for_endpoint=self.endpoints.predictor_for_endpoint,
             baselining_outputs=self._baselining_outputs, seed=self.seed,
         )  # fmt: skip
+        self.alarms = Alarms(self.client, self.clock)
         self.schedules = Schedules(self.region, account, self.clock, self.job_definitions,
                                    lambda endpoint: self.endpoints.capture_config(endpoint) is not None, runner, self.seed)  # fmt: skip
 
@@ -214,7 +218,8 @@ class LocalSageMaker:
         tables = [self.models.table, self.endpoints.configs, self.endpoints.endpoints, self.processing.table,
                   *self.job_definitions.tables.values(), self.schedules.table]  # fmt: skip
         handlers: dict = {}
-        for part in (self.models, self.endpoints, self.processing, self.job_definitions, self.schedules, Tagging(tables)):
+        parts = (self.models, self.endpoints, self.processing, self.job_definitions, self.schedules, self.alarms, Tagging(tables))
+        for part in parts:
             handlers.update(part.handlers())
         return handlers
 
@@ -274,6 +279,10 @@ class SimulatedTime:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(time, name)
+
+
+def _earliest(*moments: datetime | None) -> datetime | None:
+    return min((m for m in moments if m is not None), default=None)
 
 
 def _analyzer_run_job(*args: Any, **kwargs: Any) -> Any:

@@ -72,6 +72,14 @@ def test_default_model_monitor_schedule_finds_data_drift(credit, credit_model):
             enable_cloudwatch_metrics=True,
         )  # fmt: skip
         assert monitor.describe_schedule()["MonitoringScheduleStatus"] == "Scheduled"
+        cloudwatch = aws.client("cloudwatch")
+        cloudwatch.put_metric_alarm(
+            AlarmName="income-drift", Namespace="aws/sagemaker/Endpoints/data-metrics",
+            MetricName="feature_baseline_drift_income", Statistic="Maximum", Period=3600, EvaluationPeriods=1,
+            Dimensions=[{"Name": "Endpoint", "Value": ENDPOINT}, {"Name": "MonitoringSchedule", "Value": "credit-data-quality"},
+                        {"Name": "Feature", "Value": "income"}],
+            Threshold=0.1, ComparisonOperator="GreaterThanThreshold",
+        )  # fmt: skip
         window = scenarios.draw_window("credit", 120, seed=5)[features]
         window["income"] = window["income"] * 3  # the drift the schedule must find
         invoke_rows(aws, window)
@@ -88,9 +96,12 @@ def test_default_model_monitor_schedule_finds_data_drift(credit, credit_model):
         report = execution.output.s3_output.s3_uri
         assert report == f"s3://{BUCKET}/reports/{ENDPOINT}/credit-data-quality/2024/05/01/13"
         assert {k.rsplit("/", 1)[-1] for k in s3_keys(aws, "reports/")} >= {"statistics.json", "constraint_violations.json"}
-        metrics = aws.client("cloudwatch").list_metrics(Namespace="aws/sagemaker/Endpoints/data-metrics")["Metrics"]
-        dimensions = [{d["Name"]: d["Value"] for d in m["Dimensions"]} for m in metrics]
-        assert {"Endpoint": ENDPOINT, "MonitoringSchedule": "credit-data-quality", "Feature": "income"} in dimensions
+        metrics = cloudwatch.list_metrics(Namespace="aws/sagemaker/Endpoints/data-metrics")["Metrics"]
+        named = {(m["MetricName"], tuple(sorted((d["Name"], d["Value"]) for d in m["Dimensions"]))) for m in metrics}
+        assert ("feature_baseline_drift_income",
+                (("Endpoint", ENDPOINT), ("Feature", "income"), ("MonitoringSchedule", "credit-data-quality"))) in named
+        aws.advance(hours=1)  # the alarm's next evaluation sees the execution's datapoint
+        assert cloudwatch.describe_alarms(AlarmNames=["income-drift"])["MetricAlarms"][0]["StateValue"] == "ALARM"
 
 
 def test_model_quality_monitor_merges_ground_truth_from_s3(credit, credit_model):

@@ -53,7 +53,11 @@ def _exercise_every_operation(aws, model) -> None:
         MonitoringScheduleConfig={"ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
                                   "MonitoringJobDefinitionName": "dataquality-definition", "MonitoringType": "DataQuality"},
     )  # fmt: skip
+    aws.client("cloudwatch").put_metric_alarm(
+        AlarmName="a", Namespace="aws/sagemaker/Endpoints/data-metrics", MetricName="feature_baseline_drift_x",
+        Statistic="Maximum", Period=3600, EvaluationPeriods=1, Threshold=0.1, ComparisonOperator="GreaterThanThreshold")  # fmt: skip
     aws.advance(hours=2)
+    aws.client("cloudwatch").describe_alarm_history(AlarmName="a")
     sm.describe_monitoring_schedule(MonitoringScheduleName="hourly")
     sm.list_monitoring_schedules()
     sm.list_monitoring_executions(MonitoringScheduleName="hourly")
@@ -83,7 +87,7 @@ def test_every_served_operation_answers_its_output_shape(aws, credit_model):
     _exercise_every_operation(aws, credit_model)
     assert set(aws.router.calls) == set(aws.router.handlers), "an operation the kit serves was not exercised"
     assert {key for key, _ in answered} == set(aws.router.handlers) - {("sagemaker", "StopProcessingJob")}
-    models = {name: botocore.session.get_session().get_service_model(name) for name in ("sagemaker", "sagemaker-runtime")}
+    models = {name: botocore.session.get_session().get_service_model(name) for name in ("sagemaker", "sagemaker-runtime", "cloudwatch")}
     for (service, operation), response in answered:
         shape = models[service].operation_model(operation).output_shape
         body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
