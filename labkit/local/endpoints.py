@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from labkit import capture
-from labkit.local import s3 as s3_files
 from labkit.local.logs import write_log
 from labkit.local import service_errors
 from labkit.local.resources import ResourceTable, page
@@ -35,6 +34,7 @@ from labkit.local.service import ServiceError, validation_error
 
 if TYPE_CHECKING:
     from labkit.local.models import Models, Predictor
+    from labkit.local.s3 import LocalS3
 
 __all__ = ["Endpoints", "HEALTH_CHECK_FAILURE"]
 
@@ -51,10 +51,9 @@ ENDPOINT_LOG_GROUP = "/aws/sagemaker/Endpoints/{endpoint}"  # where endpoint con
 class Endpoints:
     """The endpoint-configuration, endpoint and runtime operations of one local account."""
 
-    def __init__(self, region: str, account: str, clock: Callable[[], Any], models: Models,
-                 clients: Callable[[str], Any], seed: int) -> None:  # fmt: skip
-        self.region, self.account, self.clock, self.models = region, account, clock, models
-        self.clients, self.seed = clients, seed
+    def __init__(self, region: str, account: str, clock: Callable[[], Any], models: Models, s3: LocalS3,
+                 seed: int) -> None:  # fmt: skip
+        self.region, self.account, self.clock, self.models, self.s3, self.seed = region, account, clock, models, s3, seed
         self.configs = ResourceTable(
             "endpoint-config", region, account,
             not_found=lambda name, arn: service_errors.missing("endpoint configuration", arn),
@@ -242,18 +241,17 @@ class Endpoints:
     def flush_capture(self) -> list[str]:
         """Deliver the captured records to S3: one file per endpoint, variant and hour."""
         uploaded: list[str] = []
-        s3 = self.clients("s3")
         for (endpoint, variant, destination), records in sorted(self.pending.items()):
             self._flushes += 1
             with tempfile.TemporaryDirectory(prefix="labkit-capture-") as tmp:
                 capture.write_capture(records, tmp, endpoint=endpoint, variant=variant,
                                       seed=self.seed * 100_003 + self._flushes)  # fmt: skip
-                uploaded += s3_files.upload_directory(s3, Path(tmp), destination)
+                uploaded += self.s3.upload_directory(Path(tmp), destination)
         self.pending.clear()
         return uploaded
 
     def _log(self, endpoint: str, variant: str, message: str) -> None:
-        write_log(self.clients("logs"), ENDPOINT_LOG_GROUP.format(endpoint=endpoint), f"{variant}/i-labkit-local", [message])
+        write_log(self.account, self.region, ENDPOINT_LOG_GROUP.format(endpoint=endpoint), f"{variant}/i-labkit-local", [message])
 
 
 def _variant(config: dict, target: str | None) -> dict:

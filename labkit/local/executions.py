@@ -36,6 +36,7 @@ from labkit import capture
 from labkit.analyzer import contract as c
 from labkit.aws.requests import split_s3_uri
 from labkit.local import s3 as s3_files
+from labkit.local.s3 import LocalS3
 from labkit.local.job_definitions import JobSpec
 from labkit.schedule import report_prefix
 
@@ -69,10 +70,10 @@ class ExecutionOutcome:
 class ExecutionRunner:
     """Builds and runs the processing jobs of one execution."""
 
-    def __init__(self, *, region: str, clients: Callable[[str], Any], start_job: Callable[..., dict],
+    def __init__(self, *, region: str, s3: LocalS3, start_job: Callable[..., dict],
                  capture_destination: Callable[[str], str | None], predictor_for_endpoint: Callable[[str], Any],
                  baselining_outputs: Callable[[str], str | None], seed: int) -> None:  # fmt: skip
-        self.region, self.clients, self.start_job = region, clients, start_job
+        self.region, self.s3, self.start_job = region, s3, start_job
         self.capture_destination, self.predictor_for_endpoint = capture_destination, predictor_for_endpoint
         self.baselining_outputs, self.seed = baselining_outputs, seed
 
@@ -106,30 +107,35 @@ class ExecutionRunner:
         destination = self.capture_destination(endpoint)
         if destination is None:
             return []
-        root = s3_files.join(destination, endpoint)
-        return self._hours(root, f"{endpoint}/", window)
+        return self._variant_hours(s3_files.join(destination, endpoint), f"{endpoint}/", window)
+
+    def _variant_hours(self, root: str, folder_prefix: str, window: tuple[datetime, datetime]) -> list[tuple[str, str]]:
+        """The hours of each variant folder under ``root`` (``{variant}/yyyy/mm/dd/hh``)."""
+        return [hour for variant in self.s3.list_folders(root)
+                for hour in self._hours(s3_files.join(root, variant), f"{folder_prefix}{variant}/", window)]  # fmt: skip
 
     def _hours(self, root: str, folder_prefix: str, window: tuple[datetime, datetime]) -> list[tuple[str, str]]:
-        bucket, key_root = split_s3_uri(root)
-        folders = set()
-        for key in s3_files.list_keys(self.clients("s3"), root + "/"):
-            folder = key[len(key_root.rstrip("/")) + 1 :].rsplit("/", 1)[0]
-            hour = capture.hour_folder(f"{folder}/file")
-            if hour is not None and hour + _HOUR > window[0] and hour < window[1]:
-                folders.add(folder)
-        return [(f"s3://{bucket}/{key_root.rstrip('/')}/{f}/", f"{folder_prefix}{f}") for f in sorted(folders)]
+        """(S3 prefix, folder) of each ``yyyy/mm/dd/hh`` folder under ``root`` that overlaps the window
+        and holds objects; only those hours are listed."""
+        hour = window[0].replace(minute=0, second=0, microsecond=0)
+        found = []
+        while hour < window[1]:
+            uri = s3_files.join(root, capture.hour_prefix(hour)) + "/"
+            if self.s3.list_keys(uri, limit=1):
+                found.append((uri, f"{folder_prefix}{capture.hour_prefix(hour)}"))
+            hour += _HOUR
+        return found
 
     def _batch_files(self, spec: JobSpec, window: tuple[datetime, datetime]) -> list[tuple[str, str]]:
         """The files the batch transform capture manifests of the window's hours list."""
         # [U] reference: operations.md §1.3 — a transform job with data capture writes manifests
         # [{"prefix": "s3://…/"}, "file", …] under <DataCapturedDestinationS3Uri>/input/yyyy/mm/dd/hh.
         destination = spec.monitoring_input["DataCapturedDestinationS3Uri"]
-        s3 = self.clients("s3")
         files = []
         for uri, _ in self._hours(s3_files.join(destination, "input"), "", window):
             bucket, prefix = split_s3_uri(uri)
-            for key in s3_files.list_keys(s3, uri):
-                manifest = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+            for key in self.s3.list_keys(uri):
+                manifest = json.loads(self.s3.read(bucket, key))
                 base = manifest[0]["prefix"]
                 files += [(s3_files.join(base, name), "") for name in manifest[1:]]
         return files
@@ -153,7 +159,7 @@ class ExecutionRunner:
         job = self.start_job(request, schedule_arn=schedule["MonitoringScheduleArn"])
         if job["ProcessingJobStatus"] != "Completed":
             return _outcome(job)
-        hours = self._hours(s3_files.join(merged_uri, spec.endpoint_name or ""), f"{spec.endpoint_name}/", window)
+        hours = self._variant_hours(s3_files.join(merged_uri, spec.endpoint_name or ""), f"{spec.endpoint_name}/", window)
         return hours or ExecutionOutcome("Failed", job["ProcessingJobArn"], c.NO_DATA_REASON)
 
     def _baseline_inputs(self, spec: JobSpec) -> list[dict]:

@@ -10,7 +10,8 @@ CloudWatch when the job's environment says ``publish_cloudwatch_metrics=Enabled`
 lines to ``/aws/sagemaker/ProcessingJobs`` (what the SDK prints with ``logs=True``).
 
 Jobs take no simulated time: a job is finished when CreateProcessingJob returns (the SDK's
-``wait`` finds it done on its first look). A Clarify job that needs a shadow endpoint calls the
+``wait`` finds it done on its first look). Each job's container file system (``root``) is kept
+under ``scratch/<job name>`` until the local SageMaker closes, to look into. A Clarify job that needs a shadow endpoint calls the
 predictor registered for the model its ``analysis_config.json`` names.
 """
 
@@ -19,13 +20,15 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
 import tempfile
 import traceback
 from collections.abc import Callable, Mapping
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from labkit.local import s3 as s3_files
+from labkit.local.s3 import LocalS3
 from labkit.local.logs import write_log
 from labkit.local import service_errors
 from labkit.local.resources import ResourceTable, page
@@ -35,7 +38,6 @@ __all__ = ["ProcessingJobs"]
 LOG_GROUP = "/aws/sagemaker/ProcessingJobs"  # the SDK's logs_for_processing_job reads it [C SDK]
 PUBLISH_METRICS = ("publish_cloudwatch_metrics", "Enabled")  # contract: env name and value [C docs]
 ANALYSIS_CONFIG_FILE = "analysis_config.json"  # Clarify's configuration file [C docs]
-METRICS_PER_CALL = 20  # PutMetricData entries per request (well under CloudWatch's 1,000)
 # [C] SageMaker's generic answer to an internal fault (InternalFailure / "We encountered an
 # internal error. Please try again."); the kit's own error goes to the job's log.
 INTERNAL_FAILURE = "InternalServerError: We encountered an internal error. Please try again."
@@ -44,15 +46,22 @@ INTERNAL_FAILURE = "InternalServerError: We encountered an internal error. Pleas
 class ProcessingJobs:
     """Create/Describe/List/StopProcessingJob, each job run to its end when created."""
 
-    def __init__(self, region: str, account: str, clock: Callable[[], Any], clients: Callable[[str], Any],
+    def __init__(self, region: str, account: str, clock: Callable[[], Any], s3: LocalS3,
                  run_job: Callable[..., Any], predictor_for: Callable[[dict], tuple[Any, str | None]]) -> None:  # fmt: skip
-        self.region, self.clock, self.clients = region, clock, clients
+        self.region, self.clock, self.s3 = region, clock, s3
+        # Each job's container file system stays under scratch/<job name> until the local
+        # SageMaker closes (one removal then: file-system churn per job would cost more than the job).
+        self.scratch = Path(tempfile.mkdtemp(prefix="labkit-processing-"))
         self.run_job, self.predictor_for = run_job, predictor_for
         self.table = ResourceTable(
             "processing-job", region, account,
             not_found=lambda name, arn: service_errors.processing_job_not_found(arn),
             exists=lambda name, arn: service_errors.in_use(f"Job name {name} already exists."),
         )  # fmt: skip
+
+    def close(self) -> None:
+        """Remove every job's folder."""
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def handlers(self) -> dict[tuple[str, str], Callable[[dict], dict]]:
         return {
@@ -76,9 +85,7 @@ class ProcessingJobs:
         if schedule_arn is not None:
             record["MonitoringScheduleArn"] = schedule_arn
         self.table.add(name, record)
-        with tempfile.TemporaryDirectory(prefix="labkit-processing-") as tmp:
-            outcome = self._run(record, Path(tmp), predictor)
-        status, exit_message, failure_reason, log_lines = outcome
+        status, exit_message, failure_reason, log_lines = self._run(record, self.scratch / name, predictor)
         record.update(ProcessingJobStatus=status, ProcessingEndTime=self.clock(), LastModifiedTime=self.clock())
         if exit_message:
             record["ExitMessage"] = exit_message
@@ -88,14 +95,13 @@ class ProcessingJobs:
         return record
 
     def _run(self, record: dict, root: Path, predictor: Any) -> tuple[str, str | None, str | None, list[str]]:
-        s3 = self.clients("s3")
         for item in record.get("ProcessingInputs", []):
             source = item.get("S3Input")
             if source is None:
                 return "Failed", None, "ClientError: only S3 inputs are supported locally", []  # [U]
             local = root / source["LocalPath"].lstrip("/")
             local.mkdir(parents=True, exist_ok=True)
-            if not s3_files.download_prefix(s3, source["S3Uri"], local):
+            if not self.s3.download_prefix(source["S3Uri"], local):
                 return "Failed", None, service_errors.no_s3_objects(source["S3Uri"], self.region), []
         if predictor is None:
             predictor, refusal = self.predictor_for(_analysis_config(record, root))
@@ -115,23 +121,29 @@ class ProcessingJobs:
         for item in record.get("ProcessingOutputConfig", {}).get("Outputs", []):
             target = item.get("S3Output")
             if target is not None:
-                s3_files.upload_directory(s3, root / target["LocalPath"].lstrip("/"), target["S3Uri"])
+                try:
+                    self.s3.upload_directory(root / target["LocalPath"].lstrip("/"), target["S3Uri"])
+                except LookupError as missing:  # [U] the upload's failure, worded as S3's error
+                    return "Failed", outcome.exit_message, f"ClientError: {missing}", log
         if (record.get("Environment") or {}).get(PUBLISH_METRICS[0]) == PUBLISH_METRICS[1]:
             self._publish(outcome.metrics)
         return "Completed", outcome.exit_message, None, log
 
     def _publish(self, metrics: Any) -> None:
-        cloudwatch = self.clients("cloudwatch")
+        """PutMetricData into the local CloudWatch (moto's backend), by namespace."""
+        from moto.cloudwatch.models import cloudwatch_backends
+
+        backend = cloudwatch_backends[self.table.account][self.region]
         by_namespace: dict[str, list[dict]] = {}
         for datum in metrics:
             entry = datum.to_dict()
+            entry["Timestamp"] = datum.timestamp.astimezone(UTC).replace(tzinfo=None)  # naive UTC, as moto keeps it
             by_namespace.setdefault(datum.namespace, []).append(entry)
         for namespace, entries in sorted(by_namespace.items()):
-            for i in range(0, len(entries), METRICS_PER_CALL):
-                cloudwatch.put_metric_data(Namespace=namespace, MetricData=entries[i : i + METRICS_PER_CALL])
+            backend.put_metric_data(namespace, entries)
 
     def _log(self, job: str, lines: list[str]) -> None:
-        write_log(self.clients("logs"), LOG_GROUP, f"{job}/algo-1-{int(self.clock().timestamp())}", lines)
+        write_log(self.table.account, self.region, LOG_GROUP, f"{job}/algo-1-{int(self.clock().timestamp())}", lines)
 
     def describe(self, params: dict) -> dict:
         return dict(self.table.get(params["ProcessingJobName"]))

@@ -169,6 +169,8 @@ class LocalSageMaker:
         if self.router is not None:
             self.router.uninstall()
             self.router = None
+        if getattr(self, "processing", None) is not None:
+            self.processing.close()
         for module, original in reversed(self._patched):
             module.time = original
         self._patched.clear()
@@ -195,16 +197,18 @@ class LocalSageMaker:
         from labkit.local.job_definitions import JobDefinitions
         from labkit.local.models import Models
         from labkit.local.processing import ProcessingJobs
+        from labkit.local.s3 import LocalS3
         from labkit.local.schedules import Schedules
 
         account = self.account_id
+        self.s3 = LocalS3(account)
         self.models = Models(self.region, account, self.clock)
-        self.endpoints = Endpoints(self.region, account, self.clock, self.models, self.client, self.seed)
-        self.processing = ProcessingJobs(self.region, account, self.clock, self.client,
+        self.endpoints = Endpoints(self.region, account, self.clock, self.models, self.s3, self.seed)
+        self.processing = ProcessingJobs(self.region, account, self.clock, self.s3,
                                          self._run_job or _analyzer_run_job, self._clarify_predictor)  # fmt: skip
         self.job_definitions = JobDefinitions(self.region, account, self.clock)
         runner = ExecutionRunner(
-            region=self.region, clients=self.client, start_job=self.processing.start,
+            region=self.region, s3=self.s3, start_job=self.processing.start,
             capture_destination=self._capture_destination, predictor_for_endpoint=self.endpoints.predictor_for_endpoint,
             baselining_outputs=self._baselining_outputs, seed=self.seed,
         )  # fmt: skip
