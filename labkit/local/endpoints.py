@@ -29,7 +29,7 @@ import numpy as np
 from labkit import capture
 from labkit.local.logs import write_log
 from labkit.local import service_errors
-from labkit.local.resources import ResourceTable, page
+from labkit.local.resources import page
 from labkit.local.service import ServiceError, validation_error
 
 if TYPE_CHECKING:
@@ -54,16 +54,9 @@ class Endpoints:
     def __init__(self, region: str, account: str, clock: Callable[[], Any], models: Models, s3: LocalS3,
                  seed: int) -> None:  # fmt: skip
         self.region, self.account, self.clock, self.models, self.s3, self.seed = region, account, clock, models, s3, seed
-        self.configs = ResourceTable(
-            "endpoint-config", region, account,
-            not_found=lambda name, arn: service_errors.missing("endpoint configuration", arn),
-            exists=lambda name, arn: service_errors.already_exists("endpoint configuration", arn),
-        )  # fmt: skip
-        self.endpoints = ResourceTable(
-            "endpoint", region, account,
-            not_found=lambda name, arn: service_errors.missing("endpoint", arn),
-            exists=lambda name, arn: service_errors.already_exists("endpoint", arn),
-        )  # fmt: skip
+        self.configs = service_errors.hosting_table("endpoint-config", "endpoint configuration", region, account,
+                                                    name="EndpointConfig")  # fmt: skip
+        self.endpoints = service_errors.hosting_table("endpoint", "endpoint", region, account, name="Endpoint")
         self.pending: dict[tuple[str, str, str], list[capture.CaptureRecord]] = {}
         self._draws: dict[str, np.random.Generator] = {}
         self._flushes = 0
@@ -71,13 +64,13 @@ class Endpoints:
     def handlers(self) -> dict[tuple[str, str], Callable[[dict], dict]]:
         return {
             ("sagemaker", "CreateEndpointConfig"): self.create_config,
-            ("sagemaker", "DescribeEndpointConfig"): self.describe_config,
-            ("sagemaker", "DeleteEndpointConfig"): self.delete_config,
+            ("sagemaker", "DescribeEndpointConfig"): self.configs.describe,
+            ("sagemaker", "DeleteEndpointConfig"): self.configs.delete,
             ("sagemaker", "ListEndpointConfigs"): self.list_configs,
             ("sagemaker", "CreateEndpoint"): self.create,
             ("sagemaker", "DescribeEndpoint"): self.describe,
             ("sagemaker", "UpdateEndpoint"): self.update,
-            ("sagemaker", "DeleteEndpoint"): self.delete,
+            ("sagemaker", "DeleteEndpoint"): self.endpoints.delete,
             ("sagemaker", "ListEndpoints"): self.list,
             ("sagemaker-runtime", "InvokeEndpoint"): self.invoke,
         }
@@ -85,21 +78,10 @@ class Endpoints:
     # --- endpoint configurations ------------------------------------------------------------------
 
     def create_config(self, params: dict) -> dict:
-        name = params["EndpointConfigName"]
-        record = dict(params, EndpointConfigArn=self.configs.arn(name), CreationTime=self.clock())
-        self.configs.add(name, record)
-        return {"EndpointConfigArn": record["EndpointConfigArn"]}
-
-    def describe_config(self, params: dict) -> dict:
-        return dict(self.configs.get(params["EndpointConfigName"]))
-
-    def delete_config(self, params: dict) -> dict:
-        self.configs.pop(params["EndpointConfigName"])
-        return {}
+        return {"EndpointConfigArn": self.configs.create(params, CreationTime=self.clock())["EndpointConfigArn"]}
 
     def list_configs(self, params: dict) -> dict:
-        summaries = [{k: r[k] for k in ("EndpointConfigName", "EndpointConfigArn", "CreationTime")}
-                     for r in self.configs.values()]  # fmt: skip
+        summaries = self.configs.summaries(("EndpointConfigName", "EndpointConfigArn", "CreationTime"))
         return page(summaries, params, result_key="EndpointConfigs", name_key="EndpointConfigName",
                     sort_keys={"Name": "EndpointConfigName", "CreationTime": "CreationTime"})  # fmt: skip
 
@@ -167,13 +149,9 @@ class Endpoints:
             }
         return out
 
-    def delete(self, params: dict) -> dict:
-        self.endpoints.pop(params["EndpointName"])
-        return {}
-
     def list(self, params: dict) -> dict:
         keys = ("EndpointName", "EndpointArn", "CreationTime", "LastModifiedTime", "EndpointStatus")
-        summaries = [{k: r[k] for k in keys} for r in self.endpoints.values()]
+        summaries = self.endpoints.summaries(keys)
         return page(summaries, params, result_key="Endpoints", name_key="EndpointName",
                     sort_keys={"Name": "EndpointName", "CreationTime": "CreationTime", "Status": "EndpointStatus"},
                     filters={"StatusEquals": lambda s, v: s["EndpointStatus"] == v})  # fmt: skip

@@ -102,6 +102,7 @@ class JobDefinitions:
                 arn_kind, region, account,
                 not_found=lambda name, arn: service_errors.job_definition_not_found(name),
                 exists=lambda name, arn: service_errors.in_use(f"Job definition {name} already exists."),
+                name_key="JobDefinitionName", arn_key="JobDefinitionArn",
             )
             for kind, arn_kind in MONITORING_TYPES.items()
         }  # fmt: skip
@@ -111,7 +112,7 @@ class JobDefinitions:
         out: dict[tuple[str, str], Callable[[dict], dict]] = {}
         for kind in MONITORING_TYPES:
             out[("sagemaker", f"Create{kind}JobDefinition")] = self._bind(self.create, kind)
-            out[("sagemaker", f"Describe{kind}JobDefinition")] = self._bind(self.describe, kind)
+            out[("sagemaker", f"Describe{kind}JobDefinition")] = self.tables[kind].describe
             out[("sagemaker", f"Delete{kind}JobDefinition")] = self._bind(self.delete, kind)
             out[("sagemaker", f"List{kind}JobDefinitions")] = self._bind(self.list, kind)
         return out
@@ -124,14 +125,7 @@ class JobDefinitions:
         return job_spec(self.tables[kind].get(name), kind)
 
     def create(self, kind: str, params: dict) -> dict:
-        table = self.tables[kind]
-        name = params["JobDefinitionName"]
-        record = dict(params, JobDefinitionArn=table.arn(name), CreationTime=self.clock())
-        table.add(name, record)
-        return {"JobDefinitionArn": record["JobDefinitionArn"]}
-
-    def describe(self, kind: str, params: dict) -> dict:
-        return dict(self.tables[kind].get(params["JobDefinitionName"]))
+        return {"JobDefinitionArn": self.tables[kind].create(params, CreationTime=self.clock())["JobDefinitionArn"]}
 
     def delete(self, kind: str, params: dict) -> dict:
         name = params["JobDefinitionName"]

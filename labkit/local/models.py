@@ -30,7 +30,7 @@ import pandas as pd
 
 from labkit.errors import LabkitInputError
 from labkit.local import service_errors
-from labkit.local.resources import ResourceTable, page
+from labkit.local.resources import page
 
 __all__ = ["Models", "Predictor", "as_predictor", "estimator_predictor"]
 
@@ -140,11 +140,7 @@ class Models:
 
     def __init__(self, region: str, account: str, clock: Callable[[], Any]) -> None:
         self.clock = clock
-        self.table = ResourceTable(
-            "model", region, account,
-            not_found=lambda name, arn: service_errors.missing("model", arn),
-            exists=lambda name, arn: service_errors.already_exists("model", arn),
-        )  # fmt: skip
+        self.table = service_errors.hosting_table("model", "model", region, account, name="Model")
         self.predictors: dict[str, Predictor] = {}
 
     def register(self, name: str, model: Any, **options: Any) -> Predictor:
@@ -158,28 +154,14 @@ class Models:
     def handlers(self) -> dict[tuple[str, str], Callable[[dict], dict]]:
         return {
             ("sagemaker", "CreateModel"): self.create,
-            ("sagemaker", "DescribeModel"): self.describe,
-            ("sagemaker", "DeleteModel"): self.delete,
+            ("sagemaker", "DescribeModel"): self.table.describe,
+            ("sagemaker", "DeleteModel"): self.table.delete,
             ("sagemaker", "ListModels"): self.list,
         }
 
     def create(self, params: dict) -> dict:
-        name = params["ModelName"]
-        record = dict(params, ModelArn=self.table.arn(name), CreationTime=self.clock())
-        self.table.add(name, record)
-        return {"ModelArn": record["ModelArn"]}
-
-    def describe(self, params: dict) -> dict:
-        return dict(self.table.get(params["ModelName"]))
-
-    def delete(self, params: dict) -> dict:
-        self.table.pop(params["ModelName"])
-        return {}
+        return {"ModelArn": self.table.create(params, CreationTime=self.clock())["ModelArn"]}
 
     def list(self, params: dict) -> dict:
-        summaries = [
-            {"ModelName": r["ModelName"], "ModelArn": r["ModelArn"], "CreationTime": r["CreationTime"]}
-            for r in self.table.values()
-        ]
-        return page(summaries, params, result_key="Models", name_key="ModelName",
+        return page(self.table.summaries(("ModelName", "ModelArn", "CreationTime")), params, result_key="Models", name_key="ModelName",
                     sort_keys={"Name": "ModelName", "CreationTime": "CreationTime"})  # fmt: skip

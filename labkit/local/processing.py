@@ -57,6 +57,7 @@ class ProcessingJobs:
             "processing-job", region, account,
             not_found=lambda name, arn: service_errors.processing_job_not_found(arn),
             exists=lambda name, arn: service_errors.in_use(f"Job name {name} already exists."),
+            name_key="ProcessingJobName", arn_key="ProcessingJobArn",
         )  # fmt: skip
 
     def close(self) -> None:
@@ -66,7 +67,7 @@ class ProcessingJobs:
     def handlers(self) -> dict[tuple[str, str], Callable[[dict], dict]]:
         return {
             ("sagemaker", "CreateProcessingJob"): self.create,
-            ("sagemaker", "DescribeProcessingJob"): self.describe,
+            ("sagemaker", "DescribeProcessingJob"): self.table.describe,
             ("sagemaker", "ListProcessingJobs"): self.list,
             ("sagemaker", "StopProcessingJob"): self.stop,
         }
@@ -78,13 +79,10 @@ class ProcessingJobs:
     def start(self, params: Mapping[str, Any], *, predictor: Any = None,
               schedule_arn: str | None = None) -> dict[str, Any]:  # fmt: skip
         """Create the job and run it; ``predictor`` overrides the analysis config's model."""
-        name = params["ProcessingJobName"]
-        now = self.clock()
-        record = dict(params, ProcessingJobArn=self.table.arn(name), ProcessingJobStatus="InProgress",
-                      CreationTime=now, LastModifiedTime=now, ProcessingStartTime=now)  # fmt: skip
-        if schedule_arn is not None:
-            record["MonitoringScheduleArn"] = schedule_arn
-        self.table.add(name, record)
+        name, now = params["ProcessingJobName"], self.clock()
+        linked = {} if schedule_arn is None else {"MonitoringScheduleArn": schedule_arn}
+        record = self.table.create(params, ProcessingJobStatus="InProgress", CreationTime=now,
+                                   LastModifiedTime=now, ProcessingStartTime=now, **linked)  # fmt: skip
         status, exit_message, failure_reason, log_lines = self._run(record, self.scratch / name, predictor)
         record.update(ProcessingJobStatus=status, ProcessingEndTime=self.clock(), LastModifiedTime=self.clock())
         if exit_message:
@@ -145,13 +143,10 @@ class ProcessingJobs:
     def _log(self, job: str, lines: list[str]) -> None:
         write_log(self.table.account, self.region, LOG_GROUP, f"{job}/algo-1-{int(self.clock().timestamp())}", lines)
 
-    def describe(self, params: dict) -> dict:
-        return dict(self.table.get(params["ProcessingJobName"]))
-
     def list(self, params: dict) -> dict:
         keys = ("ProcessingJobName", "ProcessingJobArn", "CreationTime", "ProcessingEndTime",
                 "LastModifiedTime", "ProcessingJobStatus", "FailureReason", "ExitMessage")  # fmt: skip
-        summaries = [{k: r[k] for k in keys if k in r} for r in self.table.values()]
+        summaries = self.table.summaries(keys)
         return page(summaries, params, result_key="ProcessingJobSummaries", name_key="ProcessingJobName",
                     sort_keys={"Name": "ProcessingJobName", "CreationTime": "CreationTime",
                                "Status": "ProcessingJobStatus"},

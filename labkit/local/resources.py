@@ -39,6 +39,8 @@ class ResourceTable:
     account: str
     not_found: Callable[[str, str], ServiceError]  # (name, arn) → the service's answer
     exists: Callable[[str, str], ServiceError]
+    name_key: str = ""  # the request member that names one, e.g. "ModelName"
+    arn_key: str = ""  # the member that holds its ARN, e.g. "ModelArn"
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     tags: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
@@ -52,6 +54,25 @@ class ResourceTable:
         self.tags[name] = list(record.pop("Tags", None) or [])
         self.records[name] = record
         return record
+
+    def create(self, params: Mapping[str, Any], **fields: Any) -> dict[str, Any]:
+        """A Create* request kept as the resource's record, with its ARN and ``fields`` added."""
+        name = params[self.name_key]
+        return self.add(name, dict(params, **{self.arn_key: self.arn(name)}, **fields))
+
+    def describe(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """A Describe* answer: the record named in the request."""
+        return dict(self.get(params[self.name_key]))
+
+    def delete(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """A Delete* answer: the named record is gone."""
+        self.pop(params[self.name_key])
+        return {}
+
+    def summaries(self, keys: Iterable[str]) -> list[dict[str, Any]]:
+        """Each record's ``keys`` (those it has), for a List* answer."""
+        keys = tuple(keys)
+        return [{k: r[k] for k in keys if k in r} for r in self.records.values()]
 
     def get(self, name: str) -> dict[str, Any]:
         try:

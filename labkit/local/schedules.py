@@ -128,13 +128,11 @@ class Schedules:
         return {}
 
     def list(self, params: dict) -> dict:
-        summaries = []
-        for record in self.table.values():
-            summary = {k: record[k] for k in _SUMMARY_KEYS if k in record}
+        summaries = self.table.summaries(_SUMMARY_KEYS)
+        for summary, record in zip(summaries, self.table.values()):
             job = record["MonitoringScheduleConfig"].get("MonitoringJobDefinitionName")
             if job:
                 summary["MonitoringJobDefinitionName"] = job
-            summaries.append(summary)
         return page(summaries, params, result_key="MonitoringScheduleSummaries", name_key="MonitoringScheduleName",
                     sort_keys={"Name": "MonitoringScheduleName", "CreationTime": "CreationTime", "Status": "MonitoringScheduleStatus"},
                     filters={"EndpointName": lambda s, v: s.get("EndpointName") == v,

@@ -23,11 +23,11 @@ sees them; they forward to the active router, and answer nothing once it has clo
 from __future__ import annotations
 
 import copy
-import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from functools import cache
 from typing import Any
+
+from labkit.aws.validation import compiled_pattern
 
 __all__ = [
     "Handler",
@@ -94,7 +94,7 @@ def constraint_messages(value: Any, shape: Any, path: str = "") -> Iterator[str]
         yield from _length_messages(value, shape, path)
         if shape.enum and value not in shape.enum:
             yield _at(value, path, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
-        pattern = _compiled(shape.metadata.get("pattern"))
+        pattern = compiled_pattern(shape.metadata.get("pattern"))
         if pattern is not None and pattern.fullmatch(value) is None:
             yield _at(value, path, f"Member must satisfy regular expression pattern: {pattern.pattern}")
     elif kind in ("integer", "long", "float", "double") and isinstance(value, (int, float)):
@@ -121,18 +121,6 @@ def _length_messages(value: Any, shape: Any, path: str) -> Iterator[str]:
         yield _at(shown, path, f"Member must have length less than or equal to {high}")
     if low is not None and len(value) < low:
         yield _at(shown, path, f"Member must have length greater than or equal to {low}")
-
-
-@cache
-def _compiled(pattern: str | None) -> re.Pattern | None:
-    """The model's pattern as a Python regex matched against the whole value, or None when Python
-    cannot read it (Java-only classes such as ``\\p{…}``)."""
-    if not pattern:
-        return None
-    try:
-        return re.compile(pattern, re.DOTALL)
-    except re.error:
-        return None
 
 
 # --- answering botocore ---------------------------------------------------------------------------

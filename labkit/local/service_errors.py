@@ -9,12 +9,14 @@ message is quoted from a real answer, [U] the kit's most defensible wording.
 
 from __future__ import annotations
 
+from labkit.local.resources import ResourceTable
 from labkit.local.service import ServiceError, not_found, validation_error
 
 __all__ = [
     "already_exists",
     "capture_not_enabled",
     "endpoint_not_found_for_invoke",
+    "hosting_table",
     "in_use",
     "job_definition_not_found",
     "missing",
@@ -112,3 +114,13 @@ def no_s3_objects(s3_uri: str, region: str) -> str:
         f'exist under that S3 prefix, and that the role has "s3:ListBucket" permissions on '
         f'bucket "{bucket}"'
     )
+
+
+def hosting_table(kind: str, label: str, region: str, account: str, *, name: str) -> ResourceTable:
+    """The table of a hosting resource (model, endpoint configuration, endpoint): a missing or
+    duplicate name is a ValidationException worded as above (``missing``, ``already_exists``)."""
+    return ResourceTable(
+        kind, region, account,
+        not_found=lambda _, arn: missing(label, arn), exists=lambda _, arn: already_exists(label, arn),
+        name_key=f"{name}Name", arn_key=f"{name}Arn",
+    )  # fmt: skip

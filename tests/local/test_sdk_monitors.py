@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
@@ -21,18 +20,12 @@ from labkit import scenarios
 from .conftest import BUCKET, ENDPOINT, MODEL, ROLE, deploy, invoke_rows, s3_keys, s3_text
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
-FEATURES = ["age", "income", "ratio"]
+FEATURES = ["age", "income", "debt_to_income", "credit_history_months", "open_accounts", "loan_amount"]
 
 
-def _credit(n: int, seed: int, *, favour_old: float = 0.0) -> pd.DataFrame:
-    """A small numeric credit table (Clarify's jobs score every row, so it stays small)."""
-    rng = np.random.default_rng(seed)
-    age = rng.integers(18, 80, n)
-    income = rng.integers(20, 120, n) * 1000
-    ratio = rng.beta(2, 5, n).round(3)
-    risk = -2 + 3 * ratio - income / 100_000 - favour_old * (age > 40)
-    default = (rng.random(n) < 1 / (1 + np.exp(-risk))).astype(int)
-    return pd.DataFrame({"age": age, "income": income, "ratio": ratio, "default": default})
+def _credit(n: int, seed: int) -> pd.DataFrame:
+    """The credit scenario's numeric features and label (Clarify's jobs score every row: kept small)."""
+    return scenarios.draw_window("credit", n, seed=seed)[[*FEATURES, "default"]]
 
 
 def _upload(aws, key: str, frame: pd.DataFrame) -> str:
@@ -221,7 +214,8 @@ def test_model_bias_monitor_baseline_calls_the_shadow_endpoint_and_drift_is_foun
             ground_truth_input=f"s3://{BUCKET}/ground-truth", output_s3_uri=f"s3://{BUCKET}/bias/reports",
             schedule_cron_expression=CronExpressionGenerator.hourly(),
         )  # fmt: skip
-        window = _credit(160, 3, favour_old=2.0)
+        window = _credit(160, 3)
+        window.loc[window["age"] > 40, "default"] = 0  # the older group stops defaulting: bias drift
         ids = [f"loan-{i}" for i in range(len(window))]
         for i, inference_id in enumerate(ids):
             invoke_rows(aws, window[FEATURES].iloc[[i]], InferenceId=inference_id)
@@ -243,7 +237,8 @@ def test_model_explainability_monitor_finds_attribution_drift():
 
     with labkit.local.sagemaker() as aws:
         model, data_config, model_config = _clarify_setup(aws)
-        shap_config = SHAPConfig(baseline=[[50, 70_000, 0.28]], num_samples=64, agg_method="mean_abs", seed=0)
+        medians = [41, 54_500, 0.207, 159.5, 4, 15_550]  # the training data's, in FEATURES order
+        shap_config = SHAPConfig(baseline=[medians], num_samples=64, agg_method="mean_abs", seed=0)
         monitor = ModelExplainabilityMonitor(role=ROLE, sagemaker_session=aws.session, max_runtime_in_seconds=1800)
         baseline = _suggest_baseline_despite_the_sdk(aws, lambda: monitor.suggest_baseline(
             data_config=data_config, explainability_config=shap_config, model_config=model_config))  # fmt: skip
@@ -253,8 +248,8 @@ def test_model_explainability_monitor_finds_attribution_drift():
             schedule_cron_expression=CronExpressionGenerator.hourly(),
         )  # fmt: skip
         window = _credit(40, 4)
-        window["ratio"], window["income"] = 0.25, 70_000  # the strong features stop varying,
-        window["age"] = window["age"] * 40  # the weak one varies a lot: the ranking turns over
+        window[FEATURES[1:]] = medians[1:]  # every feature but age stops varying; age, the weakest
+        window["age"] = window["age"] * 40  # in the baseline, varies a lot: the ranking turns over
         invoke_rows(aws, window[FEATURES])
 
         started = aws.advance(hours=1, minutes=30)
