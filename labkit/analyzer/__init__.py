@@ -6,7 +6,8 @@ under ``root`` (the container's ``/``), and returns its ``JobOutcome``. The cont
 (environment names, LocalPaths, messages, with their sources) is :mod:`labkit.analyzer.contract`.
 
 ==================  ===========================================================================
-``contract``        names, paths, statuses and messages; ``run_job``; ``JobOutcome``
+``contract``        names, paths, statuses and messages, with sources; ``JobOutcome``
+``job``             ``run_job``: the container's main; ``JobContext`` (environment + root)
 ``datasets``        ``dataset_format`` + ``dataset_source`` → a table, as the analyzer reads them
 ``model_monitor``   data-quality and model-quality baselining and monitoring jobs
 ``merge``           the ground-truth merge job a model-quality (or bias drift) execution runs first

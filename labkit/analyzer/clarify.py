@@ -147,8 +147,10 @@ def bias_analysis(
     from labkit.model_bias import BiasConfig
     from labkit.model_bias.report import run_bias
 
-    bias_config = BiasConfig.from_dict(config, path=config_path)
     methods = config.get("methods") or {}
+    bias_config = dataclasses.replace(
+        BiasConfig.from_dict(config, path=config_path), methods=stage_methods(methods)
+    )
     wants_post = "post_training_bias" in methods
     if wants_post and bias_config.predicted_label is None:
         model = _endpoint(context, config, "post_training_bias")
@@ -160,6 +162,29 @@ def bias_analysis(
     if not wants_post:
         bias_config = dataclasses.replace(bias_config, predicted_label=None)
     return run_bias(data, bias_config, path=path)
+
+
+def stage_methods(methods: dict) -> str | tuple[str, ...]:
+    """The metrics ``methods.pre_training_bias`` and ``methods.post_training_bias`` ask for.
+
+    Each stage lists names or says ``"all"``; a stage left out runs nothing [C docs: the
+    analysis config's methods].
+    """
+    from labkit.model_bias import POSTTRAINING_METRICS, PRETRAINING_METRICS
+
+    stages = {"pre_training_bias": PRETRAINING_METRICS, "post_training_bias": POSTTRAINING_METRICS}
+    chosen = {
+        stage: (methods.get(stage) or {}).get("methods", "all")
+        for stage in stages
+        if stage in methods
+    }
+    if len(chosen) == len(stages) and all(m == "all" for m in chosen.values()):
+        return "all"
+    names: list[str] = []
+    for stage, metrics in stages.items():
+        if stage in chosen:
+            names += [m.name for m in metrics] if chosen[stage] == "all" else list(chosen[stage])
+    return tuple(names)
 
 
 def explain(context: JobContext, config: dict, data: pd.DataFrame, *, config_path: Path):
@@ -213,7 +238,6 @@ def _baseline_analysis(context: JobContext) -> Path:
 
 def _bias_drift(context: JobContext, config: dict, config_path: Path) -> JobResult:
     """Bias drift: merged captured records (features, prediction, ground truth) against the baseline."""
-    from labkit.capture import records_to_frame
     from labkit.model_bias import BiasConfig, BiasReport, monitor
     from labkit.model_bias.monitor import Baseline
     from labkit.model_quality import merge_ground_truth
@@ -235,11 +259,7 @@ def _bias_drift(context: JobContext, config: dict, config_path: Path) -> JobResu
         )
     merged = datasets.read_merged(context)
     features = [h for h in headers if h != bias_config.label]
-    window, bad = records_to_frame(merged.captures, features)
-    if bad:
-        raise LabkitInputError(
-            f"captured record eventId {bad[0].event_id}: {bad[0].reason}", path=merged.source
-        )
+    window = datasets.captured_frame(merged.captures, features, source=merged.source)
     inference = datasets.attribute(context.get(c.INFERENCE_ATTRIBUTE))
     probability = datasets.attribute(context.get(c.PROBABILITY_ATTRIBUTE))
     if inference is None and probability is None:
@@ -264,9 +284,7 @@ def _bias_drift(context: JobContext, config: dict, config_path: Path) -> JobResu
     output = context.path(context.get(c.OUTPUT_PATH) or str(c.CLARIFY_OUTPUT))
     report.to_json(output)
     latest = max(r.inference_time for r in merged.captures)
-    context.write_metrics(report.cloudwatch_metrics(
-        timestamp=context.metric_timestamp(latest), endpoint=context.endpoint, schedule=context.schedule, batch=context.is_batch,
-    ))  # fmt: skip
+    context.publish(report, latest)
     n = len(report.violations)
     print(
         f"bias drift on {len(window)} merged records: {n} violation(s); wrote the reports to {output}"
@@ -276,19 +294,15 @@ def _bias_drift(context: JobContext, config: dict, config_path: Path) -> JobResu
 
 def _attribution_drift(context: JobContext, config: dict, config_path: Path) -> JobResult:
     """Feature attribution drift: SHAP of the window's captured inputs, NDCG against the baseline."""
-    from labkit.capture import records_to_frame
     from labkit.model_explainability import Baseline, monitor
     from labkit.model_explainability.analysis import Analysis, AnalysisConfig
 
     analysis_config = AnalysisConfig.from_dict(config, path=config_path)
     baseline = Baseline(Analysis.from_json(_baseline_analysis(context)), analysis_config)
     window_records = datasets.read_window(context)
-    window, bad = records_to_frame(window_records.records, list(analysis_config.headers))
-    if bad:
-        raise LabkitInputError(
-            f"captured record eventId {bad[0].event_id}: {bad[0].reason}",
-            path=window_records.source,
-        )
+    window = datasets.captured_frame(
+        window_records.records, list(analysis_config.headers), source=window_records.source
+    )
     report = monitor(
         window, baseline, _endpoint(context, config, "feature attribution drift"),
         method="kernel", max_rows=None, seed=analysis_config.seed or 0,
@@ -296,9 +310,7 @@ def _attribution_drift(context: JobContext, config: dict, config_path: Path) -> 
     output = context.path(context.get(c.OUTPUT_PATH) or str(c.CLARIFY_OUTPUT))
     report.to_json(output)
     latest = max(r.inference_time for r in window_records.records)
-    context.write_metrics(report.cloudwatch_metrics(
-        timestamp=context.metric_timestamp(latest), endpoint=context.endpoint, schedule=context.schedule, batch=context.is_batch,
-    ))  # fmt: skip
+    context.publish(report, latest)
     n = len(report.violations.violations)
     print(
         f"attribution drift on {len(window)} records: NDCG {', '.join(f'{v:.4f}' for v in report.ndcg.values())}; {n} violation(s)"

@@ -215,32 +215,45 @@ def read_captured(
     output columns placed by ``output_columns_position`` (START by default) as the analyzer
     places them. Returns the table, the source folder and the latest inference time.
     """
-    from labkit.capture import records_to_frame
-
     window = read_window(context)
     names = list(names)
     sides = fmt.capture_index_names
     if sides == ("endpointInput",):
-        frame, bad = records_to_frame(window.records, names)
+        frame = captured_frame(window.records, names, source=window.source)
     elif sides == ("endpointOutput",):
-        frame, bad = records_to_frame(window.records, [], include_output=True, output_columns=names)
+        frame = captured_frame(
+            window.records, [], source=window.source, include_output=True, output_columns=names
+        )
     else:
-        n_out = output_width(window.records, names, fmt.output_columns_position)
-        inputs, outputs = (
-            (names[n_out:], names[:n_out])
-            if fmt.output_columns_position == "START"
-            else (names[:-n_out], names[-n_out:])
-        )
-        frame, bad = records_to_frame(
-            window.records, inputs, include_output=True, output_columns=outputs,
-            output_columns_position=fmt.output_columns_position,
+        position = fmt.output_columns_position
+        inputs, outputs = _split(names, output_width(window.records, names, position), position)
+        frame = captured_frame(
+            window.records, inputs, source=window.source, include_output=True,
+            output_columns=outputs, output_columns_position=position,
         )  # fmt: skip
-    if bad:
-        raise LabkitInputError(
-            f"captured record eventId {bad[0].event_id}: {bad[0].reason}", path=window.source
-        )
     latest = max(r.inference_time for r in window.records)
     return frame, window.source, latest
+
+
+def captured_frame(
+    records: Sequence[Any], names: Sequence[str], *, source: Path, **layout: Any
+) -> pd.DataFrame:
+    """``capture.records_to_frame``, failing the job on the first record that does not fit."""
+    from labkit.capture import records_to_frame
+
+    frame, bad = records_to_frame(records, list(names), **layout)
+    if bad:
+        raise LabkitInputError(
+            f"captured record eventId {bad[0].event_id}: {bad[0].reason}", path=source
+        )
+    return frame
+
+
+def _split(names: list[str], n_out: int, position: str) -> tuple[list[str], list[str]]:
+    """(input names, output names): the outputs first for START, last for END."""
+    if position == "START":
+        return names[n_out:], names[:n_out]
+    return names[:-n_out], names[-n_out:]
 
 
 def output_width(records: Sequence[Any], names: Sequence[str], position: str) -> int:
@@ -253,18 +266,11 @@ def output_width(records: Sequence[Any], names: Sequence[str], position: str) ->
 
     sample = list(records[:5])
     for n_out in range(1, len(names)):
-        inputs, outputs = (
-            (names[n_out:], names[:n_out])
-            if position == "START"
-            else (names[:-n_out], names[-n_out:])
-        )
+        inputs, outputs = _split(list(names), n_out, position)
         _, bad = records_to_frame(
-            sample,
-            inputs,
-            include_output=True,
-            output_columns=outputs,
+            sample, inputs, include_output=True, output_columns=outputs,
             output_columns_position=position,
-        )
+        )  # fmt: skip
         if not bad:
             return n_out
     raise JobFailure(

@@ -10,6 +10,7 @@ publishes them. The names and paths it uses are :mod:`labkit.analyzer.contract`'
 from __future__ import annotations
 
 import json
+import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -113,10 +114,21 @@ class JobContext:
             or datetime.now(UTC).replace(microsecond=0)
         )
 
-    def write_metrics(self, metrics: Sequence[MetricDatum]) -> Path | None:
-        """Write the metrics file the service publishes, when publish_cloudwatch_metrics is Enabled."""
+    def publish(self, report: Any, latest: datetime | None = None) -> Path | None:
+        """Write a monitoring report's metrics as the service publishes them, if Enabled.
+
+        Every twin's report has the same ``cloudwatch_metrics(timestamp=, endpoint=, schedule=,
+        batch=)``; the timestamp is ``metric_timestamp(latest)``. One JSON object per line under
+        ``/opt/ml/output/metrics/cloudwatch``.
+        """
         if not self.publishes_metrics:
             return None
+        metrics: Sequence[MetricDatum] = report.cloudwatch_metrics(
+            timestamp=self.metric_timestamp(latest),
+            endpoint=self.endpoint,
+            schedule=self.schedule,
+            batch=self.is_batch,
+        )
         directory = self.path(CLOUDWATCH_METRICS_DIR)
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / CLOUDWATCH_METRICS_FILE
@@ -189,6 +201,12 @@ def run_job(
         exit_code = EXIT_CODES[FAILED]
     except LabkitInputError as error:
         exit_message, failure_reason = failure_texts(str(error))
+        exit_code = EXIT_CODES[FAILED]
+    except Exception as error:  # noqa: BLE001 — a container always leaves its message
+        traceback.print_exc()  # to the job's log (stderr): a bug stays visible
+        exit_message, failure_reason = failure_texts(
+            f"internal error, please report it: {type(error).__name__}: {error}"
+        )
         exit_code = EXIT_CODES[FAILED]
     exit_message = _truncate(exit_message)
     message_path = context.path(MESSAGE_FILE)

@@ -99,11 +99,7 @@ def _data_quality_monitor(context: JobContext, fmt, output) -> JobResult:
     report = data_quality.monitor(window, statistics, constraints, path=path)
     report.to_json(output)
     window_constraints(report.statistics).to_json(output)
-    metrics = report.cloudwatch_metrics(
-        endpoint=context.endpoint, schedule=context.schedule,
-        timestamp=context.metric_timestamp(latest), batch=context.is_batch,
-    )  # fmt: skip
-    context.write_metrics(metrics)
+    context.publish(report, latest)
     n = len(report.violations.violations)
     print(
         f"{report.statistics.item_count} records analysed: {n} violation(s); wrote the reports to {output}"
@@ -234,11 +230,7 @@ def _model_quality_monitor(context: JobContext, fmt, output) -> JobResult:
         table, constraints, probability_threshold=_threshold(context), path=path, **columns
     )
     report.to_json(output)
-    metrics = report.cloudwatch_metrics(
-        endpoint=context.endpoint, schedule=context.schedule,
-        timestamp=context.metric_timestamp(latest), batch=context.is_batch,
-    )  # fmt: skip
-    context.write_metrics(metrics)
+    context.publish(report, latest)
     n = len(report.violations)
     print(
         f"{constraints.problem_type} on {report.statistics.item_count} merged records: {n} violation(s); wrote the reports to {output}"

@@ -348,3 +348,39 @@ def test_attribution_drift_execution_on_captured_inputs(tmp_path, files, cli_exp
             run.path(c.CLARIFY_OUTPUT / name).read_bytes() == (tmp_path / "cli" / name).read_bytes()
         ), name
     assert "in aws/sagemaker/Endpoints/explainability-metrics" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"dataset_type": "text/csv", "headers": HEADERS, "label": "default"},
+         "analysis_config.json: the analysis config asks for no bias metric (facet) and no SHAP (methods.shap)"),
+        ({"dataset_type": "application/x-parquet", **BIAS, "methods": {"pre_training_bias": {"methods": "all"}}},
+         "dataset_type 'application/x-parquet' is not supported by the offline twin (text/csv only)"),
+        ({"dataset_type": "text/csv", "headers": HEADERS, **BIAS, "methods": {"pre_training_bias": {"methods": ["CI", "XYZ"]}}},
+         "Invalid metric_name: metrics should be one of the registered metrics"),
+    ],
+)  # fmt: skip
+def test_a_bad_analysis_config_fails_the_job(tmp_path, files, config, message):
+    stage_processing_job(tmp_path / "root", files / "baseline.csv", config)
+
+    run = run_analyzer(tmp_path / "root", {}, image=CLARIFY_IMAGE)
+
+    assert run.code == 2
+    assert run.message().startswith("Failed: ")
+    assert message in run.message()
+
+
+def test_a_monitoring_execution_without_its_baseline_fails(tmp_path, files):
+    root = tmp_path / "root"
+    config_path = c.container_path(root, c.CLARIFY_CONFIG_INPUT) / c.ANALYSIS_CONFIG_FILE
+    config_path.parent.mkdir(parents=True)
+    config_path.write_text(json.dumps({**BIAS, "headers": HEADERS}))
+
+    run = run_analyzer(root, monitoring_environment(), image=CLARIFY_IMAGE)
+
+    assert run.code == 2
+    assert run.message() == (
+        "Failed: baseline file /opt/ml/processing/baseline/constraints/analysis.json "
+        "(baseline_constraints) was not found"
+    )

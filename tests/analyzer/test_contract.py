@@ -131,3 +131,47 @@ def test_a_bad_metrics_line_names_file_and_line(tmp_path):
 
 def test_contract_run_job_is_the_runner():
     assert c.run_job is run_job
+
+
+def test_an_unexpected_error_still_leaves_a_message(tmp_path, monkeypatch, capsys):
+    def broken(kind, context):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(job, "_run_kind", broken)
+    outcome = run_job(KIT_IMAGE, {}, root=tmp_path)
+    assert outcome.status == "Failed"
+    assert outcome.exit_message == "Failed: internal error, please report it: KeyError: 'boom'"
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_execution_environment_has_the_services_shape():
+    """The analysis job of a real model-quality execution, as its request was logged on 2021-05-06."""
+    logged = {
+        "analysis_type": "MODEL_QUALITY",
+        "baseline_constraints": "/opt/ml/processing/baseline/constraints/constraints.json",
+        "dataset_format": '{"sagemakerMergeJson":{"captureIndexNames":["endpointOutput"]}}',
+        "dataset_source": "/opt/ml/processing/input_data",
+        "end_time": "2021-05-06T23:00:00Z",
+        "inference_attribute": "0",
+        "metric_time": "2021-05-06T22:00:00Z",
+        "output_path": "/opt/ml/processing/output",
+        "problem_type": "Regression",
+        "publish_cloudwatch_metrics": "Enabled",
+        "sagemaker_endpoint_name": "abalone-prod-endpoint",
+        "sagemaker_monitoring_schedule_name": "abalone-monitoring-schedule-2021-05-06-2240",
+        "start_time": "2021-05-06T22:00:00Z",
+    }
+    built = c.execution_environment(
+        dataset_format={"sagemakerMergeJson": {"captureIndexNames": ["endpointOutput"]}},
+        dataset_source=c.MERGE_INPUT_DATA,
+        start_time=datetime(2021, 5, 6, 22, tzinfo=UTC),
+        end_time=datetime(2021, 5, 6, 23, tzinfo=UTC),
+        endpoint="abalone-prod-endpoint",
+        schedule="abalone-monitoring-schedule-2021-05-06-2240",
+        baseline_constraints=c.BASELINE_CONSTRAINTS_INPUT / c.CONSTRAINTS_FILE,
+        analysis_type=c.MODEL_QUALITY_ANALYSIS,
+        problem_type="Regression",
+        inference_attribute="0",
+        probability_attribute=None,
+    )
+    assert built == logged

@@ -243,3 +243,62 @@ def test_failed_executions_say_why(tmp_path, cli_baseline, change, message):
     assert f"FailureReason: {reason}" in run.stderr
     assert not run.path("/opt/ml/processing/resultdata").exists()
     assert not run.path(c.CLOUDWATCH_METRICS_DIR).exists()
+
+
+def test_the_readme_example(tmp_path):
+    """README "Run the twin as a processing job": the baselining job on the credit baseline."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "labkit analyzer --root job" in readme and "cp data/credit_baseline.csv" in readme
+    staged = c.container_path(tmp_path, c.BASELINE_DATASET_INPUT) / "credit_baseline.csv"
+    staged.parent.mkdir(parents=True)
+    staged.write_bytes(
+        (Path(__file__).resolve().parents[2] / "data" / "credit_baseline.csv").read_bytes()
+    )
+    env = baseline_environment()
+    del env[c.PUBLISH_CLOUDWATCH_METRICS]  # the README sets only these three
+
+    run = run_analyzer(tmp_path, env)
+
+    assert run.code == 0, run.stderr
+    assert run.message() == "Completed: Job completed successfully with no violations."
+    assert "exit message: Completed: Job completed successfully with no violations." in run.stdout
+
+
+@pytest.mark.parametrize("kind", ["json", "parquet"])
+def test_json_lines_and_parquet_baselines_match_the_csv_one(tmp_path, train, cli_baseline, kind):
+    """The same rows as JSON Lines or parquet give the CSV baseline's files (in-process run_job)."""
+    import pandas as pd
+
+    from labkit.analyzer import run_job
+
+    frame = pd.read_csv(train)
+    staged = c.container_path(tmp_path, c.BASELINE_DATASET_INPUT) / f"train.{kind}"
+    staged.parent.mkdir(parents=True)
+    if kind == "json":
+        frame.to_json(staged, orient="records", lines=True)
+        dataset_format = json.dumps({"json": {"lines": True}})
+    else:
+        frame.to_parquet(staged)
+        dataset_format = json.dumps({"parquet": {}})
+    env = baseline_environment() | {c.DATASET_FORMAT: dataset_format}
+
+    outcome = run_job(MODEL_MONITOR_IMAGE, env, root=tmp_path)
+
+    assert outcome.status == "Completed", outcome.exit_message
+    for name in (c.STATISTICS_FILE, c.CONSTRAINTS_FILE):
+        written = c.container_path(tmp_path, c.MONITORING_OUTPUT) / name
+        assert written.read_bytes() == (cli_baseline / name).read_bytes(), name
+
+
+def test_metrics_stay_unpublished_when_disabled(tmp_path, cli_baseline):
+    from labkit.analyzer import run_job
+
+    stage_baseline(tmp_path, cli_baseline)
+    stage_capture(tmp_path, predictions=1)
+    env = monitoring_environment(**{c.PUBLISH_CLOUDWATCH_METRICS: c.DISABLED})
+
+    outcome = run_job(MODEL_MONITOR_IMAGE, env, root=tmp_path)
+
+    assert outcome.status == "CompletedWithViolations"
+    assert outcome.metrics == ()
+    assert not c.container_path(tmp_path, c.CLOUDWATCH_METRICS_DIR).exists()

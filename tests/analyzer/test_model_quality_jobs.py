@@ -92,7 +92,9 @@ def test_baselining_job_writes_the_cli_twins_files(tmp_path, baseline_csv, cli_b
         ), name
 
 
-def stage_execution_inputs(root: Path, window: pd.DataFrame) -> None:
+def stage_execution_inputs(
+    root: Path, window: pd.DataFrame, *, labelled_fraction: float = 1.0
+) -> None:
     """The merge job's inputs: one captured hour (output "class,score") and labels collected later."""
     times = [START + timedelta(seconds=3600 * i // len(window)) for i in range(len(window))]
     records = capture.capture_requests(
@@ -102,8 +104,9 @@ def stage_execution_inputs(root: Path, window: pd.DataFrame) -> None:
     )  # fmt: skip
     capture.write_capture(records, c.container_path(root, c.MERGE_INPUT_DATA), endpoint="churn-ep")
     labels = ground_truth.label_requests(
-        records, window["label"].tolist(), seed=0, collected_at=END + timedelta(hours=1)
-    )
+        records, window["label"].tolist(), seed=0, collected_at=END + timedelta(hours=1),
+        labelled_fraction=labelled_fraction,
+    )  # fmt: skip
     ground_truth.write_ground_truth(labels, c.container_path(root, c.GROUND_TRUTH_INPUT))
 
 
@@ -245,3 +248,26 @@ def test_analysis_refuses_a_baseline_of_another_problem_type(tmp_path, cli_basel
         run.message()
         == "Failed: problem_type is Regression but the baseline constraints are for BinaryClassification"
     )
+
+
+def test_merge_keeps_only_the_labelled_captures(tmp_path):
+    root = tmp_path / "root"
+    stage_execution_inputs(root, scored(200, 3, flip=0.0), labelled_fraction=0.5)
+    labels = [
+        json.loads(line)
+        for path in c.container_path(root, c.GROUND_TRUTH_INPUT).rglob("*.jsonl")
+        for line in path.read_text().splitlines()
+    ]
+
+    run = run_analyzer(root, merge_environment(), image=MERGER_IMAGE)
+
+    assert run.code == 0, run.stderr
+    merged = [
+        json.loads(line)
+        for path in run.path(c.MERGE_OUTPUT).rglob("*.jsonl")
+        for line in path.read_text().splitlines()
+    ]
+    assert 60 < len(labels) < 140 and len(merged) == len(labels)
+    by_id = {label["eventMetadata"]["eventId"]: label["groundTruthData"] for label in labels}
+    assert all(by_id[m["eventMetadata"]["inferenceId"]] == m["groundTruthData"] for m in merged)
+    assert f"merged {len(labels)} of 200 captured record(s)" in run.stdout
