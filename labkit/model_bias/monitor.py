@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from labkit.clarify_files import write_execution_files
 from labkit.cloudwatch import DEFAULT_ENDPOINT, DEFAULT_SCHEDULE, MetricDatum, dimensions, namespace
 from labkit.errors import LabkitInputError
 from labkit.model_bias.bootstrap import (
@@ -118,9 +119,12 @@ class MonitoringReport:
         return len(self.violations) > 0
 
     def to_json(self, directory: str | Path) -> Path:
-        """Write ``analysis.json`` and ``constraint_violations.json`` into ``directory``; return it."""
-        self.analysis.to_json(directory)
-        self.violations.to_json(directory)
+        """Write what the execution writes into ``directory``; return it.
+
+        ``analysis.json`` always; ``constraint_violations.json`` only when there are violations,
+        as real Clarify executions do (``labkit.clarify_files``).
+        """
+        write_execution_files(directory, self.analysis, self.violations)
         return Path(directory)
 
     def to_frame(self) -> pd.DataFrame:
