@@ -8,19 +8,19 @@ explainability.md §3). The twins return the same entries as ``MetricDatum`` obj
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from labkit.jsonfiles import write_json
-
 __all__ = [
     "DEFAULT_ENDPOINT",
     "DEFAULT_SCHEDULE",
+    "METRICS_FILE",
     "NAMESPACES",
     "MetricDatum",
     "dimensions",
@@ -29,6 +29,7 @@ __all__ = [
     "write_metrics",
 ]
 
+METRICS_FILE = "cloudwatch_metrics.jsonl"  # one JSON object per line [C AWS BYOC example]
 # (real-time endpoint, batch transform) namespaces per MonitoringType, from the AWS CloudWatch
 # pages for each monitor and the SDK dashboards (operations.md §3.5).
 NAMESPACES: dict[str, tuple[str, str]] = {
@@ -114,11 +115,21 @@ def metrics_frame(data: Iterable[MetricDatum]) -> pd.DataFrame:
 
 
 def write_metrics(data: Iterable[MetricDatum], directory: str | Path) -> Path:
-    """Write the entries as ``<directory>/cloudwatch_metrics.json`` (a JSON list) and return the path."""
-    return write_json([d.to_dict() for d in data], Path(directory) / "cloudwatch_metrics.json")
+    """Write the entries as the container does and return the file's path.
+
+    One JSON object per line in ``<directory>/cloudwatch_metrics.jsonl``; the container's
+    directory is ``/opt/ml/output/metrics/cloudwatch`` [C docs model-monitor-byoc-cloudwatch; the
+    file name and JSON Lines from AWS's BYOC example, labkit.analyzer.contract], which is not the
+    report folder: a real execution's report folder holds no metrics file (docs/fidelity.md).
+    """
+    path = Path(directory) / METRICS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = (json.dumps(d.to_dict(), separators=(",", ":")) for d in data)
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
 
 
 def _iso(ts: datetime) -> str:
     if ts.tzinfo is not None:
-        ts = ts.astimezone(timezone.utc).replace(tzinfo=None)
+        ts = ts.astimezone(UTC).replace(tzinfo=None)
     return ts.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -2,8 +2,8 @@
 
 ``suggest_baseline`` profiles a baseline dataset and suggests constraints (statistics.json,
 constraints.json); ``monitor`` profiles one window of captured data, checks it against them and
-reports violations (statistics.json, constraint_violations.json) and CloudWatch metrics, as the
-Model Monitor prebuilt container does (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html).
+reports violations (statistics.json, constraints.json, constraint_violations.json: a real
+execution's report folder) and CloudWatch metrics, as the Model Monitor prebuilt container does (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html).
 
 Examples
 --------
@@ -20,7 +20,7 @@ columns; typed values are judged on the text a CSV writer would give them (``typ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -52,6 +52,7 @@ from labkit.data_quality.violations import (
     Violation,
     check_constraints,
     check_distributions,
+    drift_notes,
     measure_drift,
 )
 from labkit.errors import LabkitInputError
@@ -114,6 +115,7 @@ class MonitoringReport:
     constraints: Constraints
     type_counts: dict[str, TypeCounts]
     distinct_counts: dict[str, int]
+    notes: tuple[str, ...] = field(default=(), compare=False)  # checks that could not run, why
 
     @property
     def distances(self) -> dict[str, float]:
@@ -125,9 +127,30 @@ class MonitoringReport:
         """True when the execution would end ``CompletedWithViolations``."""
         return bool(self.violations.violations)
 
-    def to_json(self, directory: str | Path) -> tuple[Path, Path]:
-        """Write statistics.json and constraint_violations.json; return both paths."""
-        return self.statistics.to_json(directory), self.violations.to_json(directory)
+    @property
+    def window_constraints(self) -> Constraints:
+        """The constraints.json an execution writes beside its violations.
+
+        [C] a real execution's report folder holds statistics.json, constraints.json and
+        constraint_violations.json (sm-model_monitor_introduction, run 2022-04-18; docs/fidelity.md).
+        [U] its content is not published: the kit writes the constraints the analyzer suggests
+        for the window's statistics, with the baseline's monitoring_config.
+        """
+        return suggest_constraints(
+            self.statistics, monitoring_config=self.constraints.monitoring_config
+        )
+
+    def to_json(self, directory: str | Path) -> tuple[Path, Path, Path]:
+        """Write the execution's report folder; return the statistics, constraints and violations paths.
+
+        CloudWatch metrics are not report files: the container writes them to
+        ``/opt/ml/output/metrics/cloudwatch`` (``labkit.cloudwatch.write_metrics``).
+        """
+        return (
+            self.statistics.to_json(directory),
+            self.window_constraints.to_json(directory),
+            self.violations.to_json(directory),
+        )
 
     def cloudwatch_metrics(
         self,
@@ -193,6 +216,7 @@ def monitor(
     drift = measure_drift(statistics, constraints, columns)
     violations = check_constraints(constraints, columns, item_count=len(window_df), drift=drift)
     return MonitoringReport(
+        notes=drift_notes(statistics, constraints, columns),
         statistics=window_statistics,
         violations=violations,
         drift=drift,

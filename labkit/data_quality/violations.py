@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from labkit.data_quality.distance import (
 from labkit.data_quality.statistics import FeatureStatistics, Statistics
 from labkit.data_quality.types import NUMERIC_TYPES, ColumnText
 from labkit.errors import LabkitInputError
-from labkit.jsonfiles import read_json, write_json
+from labkit.jsonfiles import java_double, read_json, write_json
 
 __all__ = [
     "CHECK_TYPES",
@@ -36,6 +35,7 @@ __all__ = [
     "Violation",
     "check_constraints",
     "check_distributions",
+    "drift_notes",
     "measure_drift",
 ]
 
@@ -145,39 +145,52 @@ def check_distributions(
     names: Collection[str] | None = None,
     path: str | Path | None = None,
 ) -> None:
-    """Refuse baseline statistics that lack the distribution ``baseline_drift_check`` compares with.
+    """Refuse baseline statistics that lack the sketch ``baseline_drift_check`` compares with.
 
-    The prebuilt container writes ``distribution.kll.sketch`` for every numeric feature and
-    ``distribution.categorical.buckets`` for every String feature (AWS page "Schema for
-    Statistics (statistics.json file)"), so a file without them was edited or written by another
-    tool; skipping the check would let any drift pass without a word. Only features whose
-    ``perform_comparison`` is Enabled (and, with ``names``, that the window has) are checked.
+    The prebuilt container writes ``distribution.kll.sketch`` for every numeric feature (AWS page
+    "Schema for Statistics (statistics.json file)"), so a file without one was edited or written
+    by another tool; skipping the check would let any drift pass without a word. String features
+    are not refused: the container itself leaves ``distribution`` out for high-cardinality
+    columns (``statistics.HISTOGRAM_MAX_DISTINCT``), and ``drift_notes`` says which go unchecked.
+    Only features whose ``perform_comparison`` is Enabled (and, with ``names``, that the window
+    has) are checked.
     """
     for i, feature in enumerate(baseline.features):
         if names is not None and feature.name not in names:
             continue
         if constraints.config_for(feature.name).perform_comparison == "Disabled":
             continue
-        missing = _missing_distribution(feature)
-        if missing is not None:
+        numerical = feature.numerical
+        if (
+            feature.inferred_type in NUMERIC_TYPES
+            and numerical is not None
+            and numerical.num_present
+            and numerical.sketch is None
+        ):
             raise LabkitInputError(
-                f"features[{i}].{missing} is missing, and baseline_drift_check compares the "
-                "window with it (perform_comparison is Enabled)",
+                f"features[{i}].numerical_statistics.distribution.kll.sketch is missing, and "
+                "baseline_drift_check compares the window with it (perform_comparison is Enabled)",
                 path=path,
                 column=feature.name,
             )
 
 
-def _missing_distribution(feature: FeatureStatistics) -> str | None:
-    """The statistics.json key a feature with values lacks for the drift check, if any."""
-    numerical, string = feature.numerical, feature.string
-    if feature.inferred_type in NUMERIC_TYPES and numerical is not None:
-        lacking = numerical.num_present and numerical.sketch is None
-        return "numerical_statistics.distribution.kll.sketch" if lacking else None
-    if feature.inferred_type == "String" and string is not None:
-        lacking = string.num_present and not string.buckets
-        return "string_statistics.distribution.categorical.buckets" if lacking else None
-    return None
+def drift_notes(
+    baseline: Statistics, constraints: Constraints, window: Collection[str]
+) -> tuple[str, ...]:
+    """Which String features ``baseline_drift_check`` cannot compare, and why, in words."""
+    # [U] reference: docs/fidelity.md "Data quality" — with no categorical distribution in the
+    # baseline there is nothing to compare with; the kit skips the check for that feature.
+    return tuple(
+        f"{f.name}: baseline_drift_check not run, the baseline statistics hold no categorical "
+        f"distribution ({f.string.distinct_count:g} distinct values)"
+        for f in baseline.features
+        if f.name in window
+        and f.inferred_type == "String"
+        and f.string is not None
+        and f.string.buckets is None
+        and constraints.config_for(f.name).perform_comparison == "Enabled"
+    )
 
 
 def measure_drift(
@@ -365,16 +378,3 @@ def describe_domain(threshold: float, observed: float) -> str:
 
 def _percent(fraction: float) -> str:
     return f"{java_double(fraction * 100)}%"
-
-
-def java_double(x: float) -> str:
-    """A double as Java's ``Double.toString`` prints it ("100.0", "49.95", "1.0E-4"), as the container's Scala does."""
-    x = float(x)
-    if math.isnan(x) or math.isinf(x):
-        return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
-    if x == 0 or 1e-3 <= abs(x) < 1e7:
-        return repr(x)  # Python's shortest repr uses no exponent in this range, as Java
-    sign, digits, exponent = Decimal(repr(x)).as_tuple()
-    digits_text = "".join(map(str, digits)).rstrip("0") or "0"
-    power = exponent + len(digits) - 1
-    return f"{'-' if sign else ''}{digits_text[0]}.{digits_text[1:] or '0'}E{power}"
