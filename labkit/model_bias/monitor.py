@@ -32,6 +32,7 @@ from labkit.model_bias.bootstrap import (
 from labkit.model_bias.config import BiasConfig
 from labkit.model_bias.report import ANALYSIS_FILE, BiasReport, run_bias
 from labkit.model_bias.violations import (
+    CHECKED_STAGES,
     ConstraintViolations,
     allowed_range,
     check_drift,
@@ -128,7 +129,12 @@ class MonitoringReport:
         return Path(directory)
 
     def to_frame(self) -> pd.DataFrame:
-        """Per metric: baseline, allowed range A, window value, interval C (if any) and the verdict."""
+        """Per metric: baseline, allowed range A, window value, interval C (if any) and the verdict.
+
+        ``outside`` says whether the value (point rule) or C (bootstrap rule) misses A;
+        ``violation`` whether constraint_violations.json lists it, which only a checked
+        (post-training) metric can (``violations.CHECKED_STAGES``).
+        """
         config = self.baseline.config
         constraints = entries(self.baseline.analysis, config)
         spans = {
@@ -140,10 +146,11 @@ class MonitoringReport:
             b = constraints.get(key, (None, None))[1]
             low, high = allowed_range(key[3], b) if b is not None else (math.nan, math.nan)
             span = spans.get(key)
-            checked = b is not None and value is not None
+            comparable = b is not None and value is not None
             interval = (
                 (span.lower, span.upper) if span is not None and self.rule == "bootstrap" else None
             )
+            outside = comparable and is_violation(key[3], value, b, interval)
             rows.append(
                 {
                     "stage": key[0],
@@ -157,7 +164,8 @@ class MonitoringReport:
                     "value": math.nan if value is None else value,
                     "ci_lower": math.nan if span is None else span.lower,
                     "ci_upper": math.nan if span is None else span.upper,
-                    "violation": checked and is_violation(key[3], value, b, interval),
+                    "outside": outside,
+                    "violation": outside and key[0] in CHECKED_STAGES,
                 }
             )
         return pd.DataFrame(rows)

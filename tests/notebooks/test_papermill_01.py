@@ -31,7 +31,8 @@ def _read(path: Path):
 
 
 def _income_drift(output_dir: Path) -> float:
-    metrics = _read(output_dir / "monitoring" / "cloudwatch_metrics.json")
+    lines = (output_dir / "metrics" / "cloudwatch_metrics.jsonl").read_text(encoding="utf-8")
+    metrics = [json.loads(line) for line in lines.splitlines()]
     return next(m["Value"] for m in metrics if m["MetricName"] == "feature_baseline_drift_income")
 
 
