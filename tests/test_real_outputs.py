@@ -62,7 +62,9 @@ def test_data_quality_violations_are_read_and_their_sentence_is_the_twins():
     path = REAL / "data_quality/constraint_violations_2022-04-18_first10.json"
     violations = data_quality.ConstraintViolations.from_json(path)
     assert violations.check_types() == {"data_type_check"}
-    assert violations.to_dict() == load("data_quality/constraint_violations_2022-04-18_first10.json")
+    assert violations.to_dict() == load(
+        "data_quality/constraint_violations_2022-04-18_first10.json"
+    )
     sentences = {v.description for v in violations.violations}
     # 1970 of 1977 values Integral prints as the container printed it (a Java double).
     assert describe_data_type("Integral", 1.0, 1970 / 1977) in sentences
@@ -90,7 +92,9 @@ def test_model_quality_violations_are_read_with_their_camel_case_rates(run):
     violations = model_quality.ConstraintViolations.from_json(
         REAL / f"model_quality/constraint_violations_{run}.json"
     )
-    assert {"truePositiveRate", "falseNegativeRate"} <= {v.metric_name for v in violations.violations}
+    assert {"truePositiveRate", "falseNegativeRate"} <= {
+        v.metric_name for v in violations.violations
+    }
     # metric_names() speaks statistics.json's names, so a learner looks them up there.
     assert "true_positive_rate" in violations.metric_names()
     assert violations.metric_names() <= set(model_quality.metrics.BINARY_METRICS)
@@ -99,7 +103,9 @@ def test_model_quality_violations_are_read_with_their_camel_case_rates(run):
 @pytest.mark.parametrize("run", ["2021-05-26", "2021-02-05"])
 def test_model_quality_constraints_are_read_and_the_twin_writes_the_real_sentences(run):
     # Both runs checked the same baseline constraints (their sentences quote the same thresholds).
-    constraints = model_quality.Constraints.from_json(REAL / "model_quality/constraints_2021-05-26.json")
+    constraints = model_quality.Constraints.from_json(
+        REAL / "model_quality/constraints_2021-05-26.json"
+    )
     real = load(f"model_quality/constraint_violations_{run}.json")["violations"]
     # The window's values and deviations, exactly as the real sentences quote them.
     metrics = {}
@@ -113,7 +119,10 @@ def test_model_quality_constraints_are_read_and_the_twin_writes_the_real_sentenc
     # auc: not quoted in the 2021-02-05 run, so its value is unknown here and left out.
     statistics = model_quality.Statistics("BinaryClassification", 1805, metrics)
     twin = model_quality.check_constraints(statistics, constraints)
-    key = lambda v: v["metric_name"]  # noqa: E731 — the service's order is a hash map's
+
+    def key(v):  # the service's order is a hash map's: compare as sorted lists
+        return v["metric_name"]
+
     assert sorted(twin.to_dict()["violations"], key=key) == sorted(real, key=key)
     assert any("f0_5 not checked" in note for note in twin.notes)
 
@@ -135,7 +144,9 @@ def test_model_quality_statistics_have_the_real_keys_plus_au_prc(tmp_path):
     # [U] au_prc: no 2021 output has it, the SDK's dashboard (2024) charts it (docs/fidelity.md).
     assert [k for k in twin if not k.startswith("au_prc.")] == real
     written = baseline.constraints.to_dict()["binary_classification_constraints"]
-    real_block = load("model_quality/constraints_2021-05-26.json")["binary_classification_constraints"]
+    real_block = load("model_quality/constraints_2021-05-26.json")[
+        "binary_classification_constraints"
+    ]
     assert [k for k in written if k != "au_prc"] == list(real_block)
     assert shape(written["recall"]) == shape(real_block["recall"])
 
@@ -166,10 +177,14 @@ BIAS_RUNS = {
         "(100, 232]",
     ),
 }  # fmt: skip
-BIAS_SENTENCE = re.compile(r"Metric value (\S+) doesn't meet the baseline constraint requirement (\S+)")
+BIAS_SENTENCE = re.compile(
+    r"Metric value (\S+) doesn't meet the baseline constraint requirement (\S+)"
+)
 
 
-def _window_like(baseline: BiasReport, current: dict[str, float], value_or_threshold: str) -> BiasReport:
+def _window_like(
+    baseline: BiasReport, current: dict[str, float], value_or_threshold: str
+) -> BiasReport:
     """The baseline's analysis with the quoted window values, every pre-training metric far worse."""
 
     def stage(block, values):
@@ -194,7 +209,10 @@ def test_bias_drift_twin_reads_the_real_baseline_and_writes_the_real_violations(
     analysis_name, violations_name, config, window_value = BIAS_RUNS[run]
     baseline = BiasReport.from_json(REAL / "model_bias" / analysis_name)
     real = load(f"model_bias/{violations_name}")
-    assert model_bias.ConstraintViolations.from_json(REAL / "model_bias" / violations_name).to_dict() == real
+    assert (
+        model_bias.ConstraintViolations.from_json(REAL / "model_bias" / violations_name).to_dict()
+        == real
+    )
     current = {}
     for v in real["violations"]:
         value, limit = BIAS_SENTENCE.fullmatch(v["description"]).groups()
@@ -219,8 +237,9 @@ def test_bias_analysis_json_has_the_real_shape(tmp_path):
     written = json.loads(twin.to_json(tmp_path).read_text())
     assert shape(written) == shape(real)
     assert list(written) == list(real)  # post-training first, as the real files
-    text = (tmp_path / "analysis.json").read_text()
-    assert text.splitlines()[:3] == (REAL / "model_bias/analysis_baseline_2024-01-19_endpoint.json").read_text().splitlines()[:3]  # noqa: E501 — Clarify's layout
+    text = (tmp_path / "analysis.json").read_text()  # Clarify's layout: indent 4, "key": value
+    real_text = (REAL / "model_bias/analysis_baseline_2024-01-19_endpoint.json").read_text()
+    assert text.splitlines()[:3] == real_text.splitlines()[:3]
 
 
 def test_bias_execution_files_match_the_real_set_without_clarifys_reports(tmp_path):
@@ -288,3 +307,31 @@ def test_explainability_twin_writes_the_real_analysis_shape_and_file_set(tmp_pat
     written_files = sorted(p.name for p in (tmp_path / "execution").iterdir())
     assert written_files == [f for f in real_files if not f.startswith("report.")]
     assert math.isfinite(report.ndcg["label0"])
+
+
+def test_bias_cli_monitors_a_window_against_the_real_baseline(tmp_path, capsys):
+    from labkit.cli import main
+
+    rng = np.random.default_rng(3)
+    n = 500
+    sex = rng.integers(0, 2, n)
+    window = pd.DataFrame(
+        {"Sex": sex, "Age": rng.integers(20, 60, n), "Target": rng.integers(0, 2, n)}
+    )
+    window["prediction"] = (rng.random(n) < np.where(sex == 0, 0.1, 0.6)).astype(
+        int
+    )  # d: far fewer
+    window.to_csv(tmp_path / "window.csv", index=False)
+    code = main(["model-bias", "monitor", "--input", str(tmp_path / "window.csv"), "--label", "Target",
+                 "--label-values", "1", "--facet", "Sex", "--facet-values", "0", "--prediction", "prediction",
+                 "--group", "Age", "--baseline", str(REAL / "model_bias/analysis_baseline_2024-01-19_endpoint.json"),
+                 "--output", str(tmp_path / "out")])  # fmt: skip
+    assert code == 1, capsys.readouterr().err
+    found = load_path(tmp_path / "out" / "constraint_violations.json")["violations"]
+    assert "DPPL" in {v["metric_name"] for v in found}
+    assert {(v["facet"], v["facet_value"]) for v in found} == {("Sex", "0")}
+    assert all(BIAS_SENTENCE.fullmatch(v["description"]) for v in found)
+
+
+def load_path(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))

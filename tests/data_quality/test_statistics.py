@@ -174,6 +174,8 @@ def test_a_baseline_without_a_categorical_distribution_is_monitored_without_its_
     report = data_quality.monitor(window, read)
     assert "zip" not in report.drift
     assert report.notes == (
-        "zip: baseline_drift_check not run, the baseline statistics hold no categorical "
-        "distribution (300 distinct values)",
+        (
+            "zip: baseline_drift_check not run, the baseline statistics hold no categorical "
+            "distribution (300 distinct values)"
+        ),
     )
