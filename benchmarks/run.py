@@ -16,7 +16,9 @@ Measures, each as the median of several runs (``--repeats``):
   on 100k and 1M rows × 20 columns from ``benchmarks/data_quality_engine.py``, as rows per
   second, next to the plain pandas + scipy loop of that file; and the CLI end to end on a CSV;
 * notebook 05's simulated week of hourly monitoring, by ``benchmarks/simulation.py`` (its table,
-  read back into this one; ``--quick`` simulates 2 days once).
+  read back into this one; ``--quick`` simulates 2 days once);
+* the SDK's DefaultModelMonitor on ``labkit.local`` (baseline + 24 hourly executions) next to the
+  same work by direct twin calls (goal: within 1.5x), by ``benchmarks/local_sdk.py``.
 
 Timings are printed, never asserted (CONTRIBUTING.md): a busy machine only ever adds time.
 ``--markdown`` prints the table as Markdown for docs/benchmarks.md.
@@ -289,6 +291,22 @@ def simulation(quick: bool, repeats: int) -> list[Row]:
     return rows
 
 
+def local_sdk(quick: bool, repeats: int) -> list[Row]:
+    """``benchmarks/local_sdk.py``: the SDK's DefaultModelMonitor on labkit.local vs the twins called directly."""
+    import re
+
+    args = ["--rows", "100", "--repeat", "1"] if quick else ["--repeat", str(repeats)]
+    rows = []
+    for line in _python(str(HERE / "local_sdk.py"), *args).splitlines():
+        ratio = re.fullmatch(r"(.*\S)\s+ratio (\d+\.\d+) (ok|MISSED)", line.strip())
+        match = re.fullmatch(r"(.*\S)\s+(\d+\.\d+)", line.strip())
+        if ratio:
+            rows.append(Row("local", ratio.group(1), f"{float(ratio.group(2)):.2f}x", "<= 1.5x", ratio.group(3) == "ok"))
+        elif match:
+            rows.append(Row("local", match.group(1), f"{float(match.group(2)):.2f} s"))
+    return rows
+
+
 class _stdout_to:
     def __init__(self, sink) -> None:
         self.sink = sink
@@ -356,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="runs per measure (default 3, --quick: 1 for notebooks)",
     )
-    parser.add_argument("--skip", nargs="*", default=[], choices=["import", "notebooks", "widgets", "engine", "cli", "simulation"],
+    parser.add_argument("--skip", nargs="*", default=[], choices=["import", "notebooks", "widgets", "engine", "cli", "simulation", "local"],
                         help="sections to leave out")  # fmt: skip
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument(
@@ -373,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         "engine": lambda: engine(sizes, repeats),
         "cli": lambda: cli(sizes),
         "simulation": lambda: simulation(args.quick, repeats),
+        "local": lambda: local_sdk(args.quick, repeats),
     }
     rows: list[Row] = []
     for name, measure in sections.items():

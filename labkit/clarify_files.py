@@ -21,6 +21,8 @@ import math
 from pathlib import Path
 from typing import Any, Protocol
 
+from labkit.paths import write_text
+
 __all__ = ["VIOLATIONS_FILE", "clarify_dumps", "write_clarify_json", "write_execution_files"]
 
 VIOLATIONS_FILE = "constraint_violations.json"
@@ -38,10 +40,7 @@ def clarify_dumps(data: Any) -> str:
 
 def write_clarify_json(data: Any, path: str | Path) -> Path:
     """Write ``data`` to ``path`` (parents created) in Clarify's layout and return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(clarify_dumps(data), encoding="utf-8")
-    return path
+    return write_text(path, clarify_dumps(data))
 
 
 def write_execution_files(

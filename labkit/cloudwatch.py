@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from labkit.paths import write_text
+
 __all__ = [
     "DEFAULT_ENDPOINT",
     "DEFAULT_SCHEDULE",
@@ -122,11 +124,8 @@ def write_metrics(data: Iterable[MetricDatum], directory: str | Path) -> Path:
     file name and JSON Lines from AWS's BYOC example, labkit.analyzer.contract], which is not the
     report folder: a real execution's report folder holds no metrics file (docs/fidelity.md).
     """
-    path = Path(directory) / METRICS_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
     lines = (json.dumps(d.to_dict(), separators=(",", ":")) for d in data)
-    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    return path
+    return write_text(Path(directory) / METRICS_FILE, "".join(line + "\n" for line in lines))
 
 
 def _iso(ts: datetime) -> str:

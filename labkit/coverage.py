@@ -53,35 +53,35 @@ def _seed(notebook: str, *rows: tuple[str, str, str]) -> tuple[Objective, ...]:
 SEED_OBJECTIVES: tuple[Objective, ...] = (
     *_seed(
         "00_start_here",
-        ("name the four kinds of drift SageMaker watches for and the monitor that watches each", "4.1.K1", "The idea"),
+        (("say in one line what drift is, tell data drift from concept drift, and name the monitor that watches "
+          "each kind of drift"), "4.1.K1", "The idea"),
+        ("explain why monitoring should be proactive rather than reactive", "4.1.K3", "The idea"),
         ("say which monitors need ground-truth labels and where each one's results land", "4.1.K2", "The idea"),
         ("check that this environment runs the lab, widgets included", "", "Check your environment"),
         ("move one feature's distribution with a slider and see the drift a monitor would measure", "4.1.S3", "Inject drift"),
     ),
     *_seed(
         "01_data_quality_drift",
-        ("explain why a deployed model fails silently and what P(X) drift is", "4.1.K1", "The idea"),
-        (("read `statistics.json` and `constraints.json` and say what each of the six `constraint_check_type` values "
-          "checks"), "4.1.K2", "Read the violations"),
-        ("capture endpoint traffic with a sampling percentage and run a data-quality monitoring execution on it",
+        ("say what data drift is and why a monitor needs a baseline to see it", "4.1.K1", "The idea"),
+        ("capture endpoint traffic with a sampling percentage and run a data quality monitoring execution on it",
          "4.1.S1", "Step 1 · Enable data capture"),
-        ("catch broken inputs — missing values, junk text, stuck sensors, new categories — in captured traffic",
-         "4.1.S2", "One window per check type"),
-        ("tell a distance threshold from a p-value test when a drift is small and the window is large", "4.1.S3",
-         "Same drift, five verdicts"),
+        (("say what `baseline_drift_check` measures — the Kolmogorov–Smirnov distance, `Simple` or `Robust` — and "
+          "change it in `constraints.json`"), "4.1.S3", "What baseline_drift_check measures"),
+        (("read `constraint_violations.json` and say what each of the six `constraint_check_type` values checks"),
+         "4.1.K2", "Read the violations"),
+        ("catch broken inputs — missing values, junk text, stuck sensors, outliers, new categories — in captured traffic",
+         "4.1.S2", "Read the violations"),
     ),
     *_seed(
         "02_model_quality_drift",
-        (("tell **concept drift** (P(y | X) changes) from **covariate drift** (P(X) changes) and say which monitor "
+        (("tell **concept drift** (P(y | X) changes) from **data drift** (P(X) changes) and say which monitor "
           "sees each"), "4.1.K1", "The idea"),
-        (("baseline a model's quality, review the suggested constraints and read `rmse`/`mae` violations in "
-          "`constraint_violations.json`"), "4.1.K2", "Run the baseline"),
+        (("baseline a model's quality — F1, accuracy and AUC for a classifier, MAE and RMSE for a regression — review "
+          "the suggested constraints and read the violations"), "4.1.K2", "Run the baseline"),
         ("merge late ground truth with captured predictions and set `StartTimeOffset`/`EndTimeOffset` for it",
          "4.1.S1", "The credit endpoint: captured traffic, late labels"),
         ("run both monitors on data drift, model drift, both and neither, and predict each verdict", "4.1.S3",
          "Data drift or model drift? Run both monitors"),
-        ("estimate accuracy while labels are missing, and say when that estimate fails", "4.1.K2",
-         "While you wait for labels"),
     ),
     *_seed(
         "03_bias_drift",
@@ -92,7 +92,7 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
         ("detect a change in one group's outcomes with Clarify's bias metrics while the overall accuracy barely moves",
          "4.1.S3", "Inject drift"),
         (("explain the alert rule — a bootstrap interval C against an allowed range A — and the `bias_metric_<NAME>` "
-          "CloudWatch metrics"), "4.1.K2", "Why an interval, not the point value"),
+          "CloudWatch metrics"), "4.1.K2", "One monitoring execution"),
     ),
     *_seed(
         "04_feature_attribution_drift",
@@ -108,10 +108,10 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
     *_seed(
         "05_monitoring_workflow",
         (("write and read the schedule expressions Model Monitor accepts (hourly, daily, every X hours, `NOW`) and pick "
-          "real-time, batch transform or one-off monitoring"), "4.1.S1", "Step 3 · The schedule"),
+          "real-time, batch transform or one-off monitoring"), "4.1.S1", "Capture, schedule and executions"),
         (("trace one execution's metric through a CloudWatch alarm (M out of N, `TreatMissingData`) to an EventBridge "
           "rule that retrains the model, and say when the pager goes off"), "4.1.S2",
-         "Step 5 · Metrics, the alarm and the page"),
+         "The alarm and the page"),
         ("name the Well-Architected Machine Learning Lens practices behind monitoring and automated response", "4.1.K3",
          "The Well-Architected Machine Learning Lens"),
         (("compare two production variants with confidence intervals and shift traffic with "

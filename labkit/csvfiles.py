@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from labkit.errors import LabkitInputError
+from labkit.paths import require_file
 
 __all__ = ["read_csv", "read_csv_text", "require_columns", "to_numeric"]
 
@@ -30,7 +31,7 @@ def read_csv_text(path: str | Path, *, header: bool = True) -> pd.DataFrame:
 
     Without a header, columns are named ``_c0``, ``_c1``, … as Spark names them.
     """
-    path = Path(path)
+    path = require_file(path, "a CSV file")  # a FIFO or a device is refused before it is opened
     rows = _rows(path)
     if header:
         names, body, first_line = rows[0][1], rows[1:], 2

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from labkit.errors import LabkitInputError
+from labkit.paths import os_error, require_file, write_text
 
-__all__ = ["dumps", "java_double", "python_float", "read_json", "write_json"]
+__all__ = ["JsonShape", "dumps", "java_double", "python_float", "read_json", "write_json"]
 
 
 def dumps(data: Any) -> str:
@@ -29,22 +31,20 @@ def dumps(data: Any) -> str:
 
 
 def write_json(data: Any, path: str | Path) -> Path:
-    """Write ``data`` to ``path`` (parents created) and return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dumps(data), encoding="utf-8")
-    return path
+    """Write ``data`` to ``path`` (parents created) and return the path; OS errors name the path."""
+    return write_text(path, dumps(data))
 
 
 def read_json(path: str | Path) -> Any:
-    """Load one JSON document; a missing file or bad JSON raises LabkitInputError with the line."""
-    path = Path(path)
+    """Load one JSON document; a missing file or bad JSON raises LabkitInputError with the line.
+
+    Only a regular file is read (a FIFO or a device is refused before it is opened).
+    """
+    path = require_file(path, "a JSON file")
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise LabkitInputError("file not found", path=path) from None
-    except IsADirectoryError:
-        raise LabkitInputError("expected a JSON file, found a directory", path=path) from None
+    except OSError as exc:
+        raise os_error(exc, path) from None
     except UnicodeDecodeError as exc:
         raise LabkitInputError(f"not UTF-8 text ({exc.reason})", path=path) from None
     if not text.strip():
@@ -55,6 +55,70 @@ def read_json(path: str | Path) -> Any:
         raise LabkitInputError(
             f"not valid JSON: {exc.msg} (character {exc.colno})", path=path, line=exc.lineno
         ) from None
+    except RecursionError:
+        raise LabkitInputError("JSON nested too deeply to read", path=path) from None
+
+
+class JsonShape:
+    """Check a parsed document's shape, naming the JSON path of the first thing that is wrong.
+
+    Each method returns the value it checked, so a reader walks the file and validates it in
+    one pass: ``shape.number(shape.required(entry, "mean", "features[0]"), "features[0].mean")``
+    raises ``features[0].mean: expected a number, found 'x'`` with the file named.
+    """
+
+    def __init__(self, path: str | Path | None) -> None:
+        self.path = path
+
+    def fail(self, key: str, expected: str, found: Any) -> NoReturn:
+        raise LabkitInputError(
+            f"{key or 'top level'}: expected {expected}, found {found!r}", path=self.path
+        )
+
+    def required(self, holder: Mapping[str, Any], name: str, key: str) -> Any:
+        """``holder[name]``, or raise naming ``key.name`` as missing."""
+        if name not in holder:
+            where = f"{key}.{name}" if key else name
+            raise LabkitInputError(f"{where} is missing", path=self.path)
+        return holder[name]
+
+    def mapping(self, value: Any, key: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            self.fail(key, "an object", value)
+        return value
+
+    def sequence(self, value: Any, key: str) -> list[Any]:
+        if not isinstance(value, list):
+            self.fail(key, "a list", value)
+        return value
+
+    def string(self, value: Any, key: str) -> str:
+        if not isinstance(value, str):
+            self.fail(key, "a string", value)
+        return value
+
+    def number(self, value: Any, key: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(key, "a number", value)
+        return float(value)
+
+    def integer(self, value: Any, key: str) -> int:
+        number = self.number(value, key)
+        if not math.isfinite(number) or number != int(number):
+            self.fail(key, "a whole number", value)
+        return int(number)
+
+    def unique_names(self, names: list[str], key: str) -> None:
+        """Refuse a name given twice in the list at ``key`` (entries are looked up by name)."""
+        seen: dict[str, int] = {}
+        for i, name in enumerate(names):
+            if name in seen:
+                raise LabkitInputError(
+                    f"{key}[{i}].name {name!r} repeats {key}[{seen[name]}].name; "
+                    "each name has one entry",
+                    path=self.path,
+                )
+            seen[name] = i
 
 
 def java_double(x: float) -> str:

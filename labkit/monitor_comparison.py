@@ -111,7 +111,7 @@ STATIC_DESCRIPTIONS: dict[str, MonitorRow] = {
 
 # The headline metrics reported from a model-quality run, per problem type (model-monitor-model-quality-metrics).
 HEADLINE_METRICS = {
-    "BinaryClassification": ("accuracy", "auc"),
+    "BinaryClassification": ("accuracy", "f1", "auc"),
     "MulticlassClassification": ("accuracy", "weighted_f1"),
     "Regression": ("rmse", "r2"),
 }

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from labkit.errors import LabkitInputError
+from labkit.paths import require_file
 
 __all__ = [
     "KERNEL_NAME",
@@ -100,7 +101,7 @@ def find_notebooks(directory: str | Path, selection: Iterable[str] | None = None
     notebook or more, else ``LabkitInputError`` names it.
     """
     directory = Path(directory)
-    notebooks = sorted(directory.glob("[0-9][0-9]_*.ipynb"))
+    notebooks = sorted(require_file(p, "a notebook file") for p in directory.glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         raise LabkitInputError("no NN_name.ipynb notebooks found", path=directory)
     if selection is None:

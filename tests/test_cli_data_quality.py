@@ -299,3 +299,15 @@ def test_an_empty_window_fails_like_an_execution_with_no_data(tmp_path, capsys):
     code = main(["data-quality", "monitor", "--input", str(tmp_path / "empty.csv"), "--baseline", str(tmp_path / "base"), "--output", str(tmp_path / "out")])
     assert code == 2
     assert "no records to analyse" in capsys.readouterr().err
+
+
+def test_a_metrics_dir_that_is_a_file_fails_in_one_line_before_the_work(
+    tmp_path, baseline_dir, capsys
+):
+    features(50, 1).to_csv(tmp_path / "w.csv", index=False)
+    (tmp_path / "taken").write_text("not a folder")
+    code = monitor("--input", str(tmp_path / "w.csv"), "--baseline", str(baseline_dir),
+                   "--output", str(tmp_path / "o"), "--metrics-dir", str(tmp_path / "taken"))  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert code == EXIT_FAILED and "taken" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "o").exists()  # refused before any file was written

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import accuracy_score, roc_auc_score
+from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 
 from labkit import data_quality, model_bias, model_quality, monitor_comparison
 from labkit import model_explainability as mx
@@ -92,13 +92,14 @@ def test_a_model_quality_report_quotes_its_headline_metrics():
     kwargs = {"label": "label", "prediction": "prediction", "probability": "probability"}
     baseline = model_quality.suggest_baseline(frame, problem_type="BinaryClassification", **kwargs)
     report = model_quality.monitor(frame, baseline, **kwargs)
-    accuracy, auc = (
+    accuracy, f1, auc = (
         accuracy_score(labels, probability > 0.5),
+        f1_score(labels, probability > 0.5),
         roc_auc_score(labels, probability),
-    )  # 0.8, 0.88
+    )  # 0.8, 0.8, 0.88
     row = compare_monitors(model_quality=report).row("model_quality")
-    assert (
-        row.your_run == f"accuracy {accuracy:.3f}, auc {auc:.3f} on 10 labelled rows; no violation"
+    assert row.your_run == (
+        f"accuracy {accuracy:.3f}, f1 {f1:.3f}, auc {auc:.3f} on 10 labelled rows; no violation"
     )
     assert "BinaryClassification" in row.key_metric
 

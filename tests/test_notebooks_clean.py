@@ -10,6 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+DEEPER = sorted((REPO / "notebooks" / "deeper").glob("*.ipynb"))  # optional "Going deeper" notebooks
 
 
 def _tracked(path: Path) -> bool:
@@ -17,7 +18,7 @@ def _tracked(path: Path) -> bool:
     return result.returncode == 0
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS + DEEPER, ids=lambda p: p.name)
 def test_notebook_is_stripped(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]

@@ -7,9 +7,10 @@ evaluation looks at the last ``evaluation_range`` periods: with at least N real 
 judges the N most recent; with fewer it fills the gaps per ``TreatMissingData``; the alarm goes
 to ``ALARM`` when at least M of the N datapoints breach ("M out of N").
 
-``evaluate_range`` is that rule on one range (oldest first, ``None`` = missing); the unit tests
-reproduce the User Guide's eleven documented rows with it. ``evaluate_alarm`` steps through
-periods and keeps the transition history (``DescribeAlarmHistory``).
+``evaluate_range`` is that rule on one range (oldest first, ``None`` = missing);
+``missing_data_table`` runs it on the ten example rows of the User Guide's missing-data page and on
+the kit's own rows, labelled as such (tests/test_alarms.py pins the guide's ten). ``evaluate_alarm``
+steps through periods and keeps the transition history (``DescribeAlarmHistory``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from labkit.alarms.evaluation import (
     period_start,
     period_statistics,
 )
+from labkit.alarms.missing_data import missing_data_table
 
 # Importable from labkit.alarms as before the split, though not in __all__.
 from labkit.alarms.definition import ANOMALY_DETECTION_OPERATORS as ANOMALY_DETECTION_OPERATORS
@@ -64,6 +66,7 @@ __all__ = [
     "evaluate_range",
     "evaluation_range",
     "format_state_timestamp",
+    "missing_data_table",
     "period_start",
     "period_statistics",
 ]

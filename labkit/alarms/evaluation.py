@@ -31,6 +31,7 @@ from labkit.capture import to_utc
 __all__ = [
     "EXTRA_RANGE_DATAPOINTS",
     "INITIAL_REASON",
+    "UNDECIDED_MISSING_STATE",
     "AlarmHistory",
     "AlarmStateChange",
     "Evaluation",
@@ -49,6 +50,11 @@ INITIAL_REASON = (
 # [U] reference: operations.md §4.2 — the range depends on period and resolution; the User Guide's
 # examples retrieve 5 datapoints for N = 3, so the twin retrieves N + 2.
 EXTRA_RANGE_DATAPOINTS = 2
+# [U] With `missing`, fewer than N real datapoints, all of them breaching but fewer than M, and no
+# premature alarm (e.g. `- - - - X` for 3 of 3): the current User Guide says only that such an alarm
+# does not go "immediately" to ALARM; its 2018–2019 versions printed INSUFFICIENT_DATA for that
+# row, which the twin keeps (labkit.alarms.missing_data.KIT_ROWS). `ignore` keeps the state.
+UNDECIDED_MISSING_STATE = INSUFFICIENT_DATA
 
 
 def evaluation_range(evaluation_periods: int) -> int:
@@ -100,17 +106,16 @@ def evaluate_range(
     if treat_missing_data in ("breaching", "notBreaching"):
         hits += fills if treat_missing_data == "breaching" else 0
         return Evaluation(ALARM if hits >= m else OK, "filled", hits, evaluated)
-    undecided = INSUFFICIENT_DATA if treat_missing_data == "missing" else None
-    if not real:
-        return Evaluation(undecided, "insufficient", 0, ())
+    missing = treat_missing_data == "missing"
+    if not real:  # documented: every datapoint in the range missing
+        return Evaluation(INSUFFICIENT_DATA if missing else None, "insufficient", 0, ())
     if hits >= m:
         return Evaluation(ALARM, "real datapoints", hits, evaluated)
     if not all(flags):
         return Evaluation(OK, "real datapoints", hits, evaluated)
     if _premature(real, m):
-        return Evaluation(
-            ALARM if treat_missing_data == "missing" else None, "premature", hits, evaluated
-        )
+        return Evaluation(ALARM if missing else None, "premature", hits, evaluated)
+    undecided = UNDECIDED_MISSING_STATE if missing else None
     return Evaluation(undecided, "insufficient", hits, evaluated)
 
 

@@ -30,7 +30,7 @@ from labkit.aws.requests import ApiRequest
 from labkit.errors import LabkitInputError
 
 __all__ = [
-    "Problem", "RequestRejected", "check", "check_schedule_expression",
+    "Problem", "RequestRejected", "check", "check_schedule_expression", "compiled_pattern",
     "input_members", "service_model", "validate", "validate_all",
 ]  # fmt: skip
 
@@ -172,7 +172,7 @@ def _string_constraints(value: str, shape: Any, name: str, problems: list[Proble
         problems.append(
             _invalid(name, value, f"valid values: {', '.join(enum[:_ENUM_SHOWN])}{more}")
         )
-    pattern = _compiled(shape.metadata.get("pattern"))
+    pattern = compiled_pattern(shape.metadata.get("pattern"))
     if pattern is not None and pattern.fullmatch(value) is None:
         problems.append(_invalid(name, value, f"valid pattern: {pattern.pattern}"))
 
@@ -181,7 +181,7 @@ def _string_constraints(value: str, shape: Any, name: str, problems: list[Proble
 # service matches the whole value: its ValidationException messages quote the patterns anchored
 # (``^[a-zA-Z0-9](-*[a-zA-Z0-9])*``). Java-only syntax Python lacks (``\p{…}``) is skipped.
 @cache
-def _compiled(pattern: str | None) -> re.Pattern | None:
+def compiled_pattern(pattern: str | None) -> re.Pattern | None:
     """The model's pattern as a Python regex, or None when Python cannot read it."""
     if not pattern:
         return None

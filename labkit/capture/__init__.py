@@ -29,6 +29,7 @@ from labkit.capture.endpoint import (
     capture_requests,
     csv_value,
     payload_is_json,
+    sampled,
 )
 from labkit.capture.files import (
     DEFAULT_VARIANT,
@@ -61,7 +62,7 @@ __all__ = [
     "CaptureRecord", "QuarantinedLine", "QuarantinedRow", "capture_encoding", "capture_key",
     "capture_requests", "csv_value", "find_jsonl_files", "format_inference_time", "hour_folder",
     "hour_prefix", "join_key", "parse_jsonl", "payload_is_json", "read_capture",
-    "records_to_frame", "to_utc", "window_bounds", "write_capture", "write_jsonl",
+    "records_to_frame", "sampled", "to_utc", "window_bounds", "write_capture", "write_jsonl",
 ]  # fmt: skip
 
 _GROUND_TRUTH_NAMES = frozenset(

@@ -28,7 +28,7 @@ from labkit.errors import LabkitInputError
 
 __all__ = [
     "CAPTURE_MODES", "CSV_CONTENT_TYPES", "JSON_CONTENT_TYPES", "capture_encoding",
-    "capture_requests", "csv_value", "payload_is_json",
+    "capture_requests", "csv_value", "payload_is_json", "sampled",
 ]  # fmt: skip
 
 CSV_CONTENT_TYPES = ("text/csv",)  # SageMaker Python SDK DataCaptureConfig csv_content_types
@@ -152,16 +152,10 @@ def capture_requests(
     responses = _prediction_rows(predictions, n)
     arrivals = _request_times(n, start_time, requests_per_hour, times)
     ids = _inference_ids(inference_ids, n)
-    if isinstance(sampling_percentage, bool) or not 0 <= sampling_percentage <= 100:
-        raise LabkitInputError(
-            f"sampling_percentage is {sampling_percentage!r}, expected a number from 0 to 100"
-        )
     if capture_mode not in CAPTURE_MODES:
         raise LabkitInputError(f"capture_mode is {capture_mode!r}, expected one of {CAPTURE_MODES}")
-    # [U] reference: operations.md §1.1 — each request is captured independently with
-    # probability InitialSamplingPercentage/100.
     sample_seed, id_seed = np.random.SeedSequence(seed).spawn(2)
-    captured = np.random.default_rng(sample_seed).random(n) < sampling_percentage / 100
+    captured = sampled(n, sampling_percentage, np.random.default_rng(sample_seed))
     id_bytes = np.random.default_rng(id_seed).bytes(16 * n)
     columns = [str(c) for c in features.columns]
     response_type = content_type if accept is None else accept
@@ -197,6 +191,17 @@ def capture_requests(
             )
         )
     return records
+
+
+def sampled(n: int, sampling_percentage: float, rng: np.random.Generator) -> np.ndarray:
+    """Which of ``n`` requests are captured: one draw from ``rng`` per request."""
+    if isinstance(sampling_percentage, bool) or not 0 <= sampling_percentage <= 100:
+        raise LabkitInputError(
+            f"sampling_percentage is {sampling_percentage!r}, expected a number from 0 to 100"
+        )
+    # [U] reference: operations.md §1.1 — each request is captured independently with
+    # probability InitialSamplingPercentage/100.
+    return rng.random(n) < sampling_percentage / 100
 
 
 def _prediction_rows(predictions: Any, n: int) -> list[list[Any]]:

@@ -23,6 +23,7 @@ import numpy as np
 
 from labkit.capture.records import CaptureRecord, to_utc
 from labkit.errors import LabkitInputError
+from labkit.paths import require_file, require_file_or_folder
 
 __all__ = [
     "DEFAULT_VARIANT", "CaptureReadResult", "JsonlReadResult", "QuarantinedLine", "capture_key", "find_jsonl_files",
@@ -127,12 +128,12 @@ def find_jsonl_files(
 ) -> list[Path]:
     """The ``.jsonl`` files to read: ``path`` itself, or the files under it in key order whose
     hour folder overlaps ``[start, end)``; files outside any hour folder are always kept."""
-    path = Path(path)
-    if not path.exists():
-        raise LabkitInputError("no such file or directory", path=path)
-    if path.is_file():
+    path = require_file_or_folder(Path(path), "a .jsonl file or a capture folder")
+    if not path.is_dir():
         return [path]
-    files = sorted(p for p in path.rglob("*.jsonl") if p.is_file())
+    files = sorted(
+        require_file(p, "a .jsonl file") for p in path.rglob("*.jsonl") if not p.is_dir()
+    )
     if not files:
         raise LabkitInputError("no .jsonl files under this directory", path=path)
     start, end = window_bounds(start, end)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from labkit.cli import EXIT_OK, EXIT_VIOLATIONS
 from labkit.errors import LabkitInputError
+from labkit.paths import check_output_folder, require_file_or_folder
 
 __all__ = ["register"]
 
@@ -94,6 +95,7 @@ def _baseline(args: argparse.Namespace) -> int:
     from labkit import data_quality
     from labkit.csvfiles import read_csv_text
 
+    check_output_folder(args.output)
     df = read_csv_text(args.input)
     baseline = data_quality.suggest_baseline(df, path=args.input)
     statistics_path, constraints_path = baseline.to_json(args.output)
@@ -112,6 +114,9 @@ def _baseline(args: argparse.Namespace) -> int:
 def _monitor(args: argparse.Namespace) -> int:
     from labkit import cloudwatch, data_quality
 
+    check_output_folder(args.output)
+    if args.metrics_dir is not None:
+        check_output_folder(args.metrics_dir)
     baseline = data_quality.Baseline.from_json(args.baseline)
     window, timestamp = _read_window(args, baseline.statistics.names)
     if len(window) == 0:
@@ -141,19 +146,36 @@ def _monitor(args: argparse.Namespace) -> int:
                 if v.constraint_check_type == check
             )
             print(f"  {check:<26} {by_check[check]}  ({features})")
-    for note in report.notes:
-        print(f"  note: {note}")
+    _print_notes(window, baseline)
     print(f"wrote {', '.join(map(str, paths))}")
     if args.metrics_dir is None:
         print(f"{len(metrics)} CloudWatch metric(s); --metrics-dir writes them")
     return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
 
 
+def _print_notes(window: pd.DataFrame, baseline) -> None:
+    """Say what the checks could not see, so a pass is never a silent one."""
+    from labkit.data_quality import uncompared_features
+
+    if baseline.constraints.names and not {str(c) for c in window.columns} & set(
+        baseline.constraints.names
+    ):
+        print(
+            "  note: no column of the window is named as in the baseline, so every column is "
+            "missing or extra; is the CSV's header row missing?"
+        )
+    for name in uncompared_features(baseline.statistics):
+        print(
+            f"  note: {name!r} has no categorical distribution in the baseline statistics.json "
+            "(a high-cardinality string column), so baseline_drift_check does not compare it"
+        )
+
+
 def _read_window(args: argparse.Namespace, names: list[str]) -> tuple[pd.DataFrame, datetime]:
     """The window as text cells, and the metrics' timestamp (the window end)."""
-    path: Path = args.input
-    if not path.exists():
-        raise LabkitInputError("no such file or directory", path=path)
+    path = require_file_or_folder(
+        args.input, "a CSV file, a capture .jsonl file or a capture folder"
+    )
     if path.is_file() and path.suffix.lower() not in (".jsonl", ".json"):
         if args.start:
             raise LabkitInputError(

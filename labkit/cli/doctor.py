@@ -1,10 +1,11 @@
-"""``labkit doctor``: print versions and environment checks; exit 2 if a check fails."""
+"""``labkit doctor``: print versions and environment checks; exit 2 (one error line) if a check fails."""
 
 from __future__ import annotations
 
 import argparse
 
-from labkit.cli import EXIT_FAILED, EXIT_OK
+from labkit.cli import EXIT_OK
+from labkit.errors import LabkitInputError
 
 __all__ = ["register"]
 
@@ -19,4 +20,7 @@ def _run(args: argparse.Namespace) -> int:
 
     report = run_checks()
     print(report.as_text())
-    return EXIT_OK if report.ok else EXIT_FAILED
+    if report.ok:
+        return EXIT_OK
+    failed = ", ".join(c.name for c in report.checks if not c.ok)
+    raise LabkitInputError(f"environment check failed: {failed} (details above)")

@@ -24,14 +24,14 @@ count as "not positive" and "group a".
 from __future__ import annotations
 
 import argparse
-import math
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from labkit.cli import EXIT_OK, EXIT_VIOLATIONS
+from labkit.cli import EXIT_OK, EXIT_VIOLATIONS, options
 from labkit.errors import LabkitInputError
+from labkit.paths import check_output_folder
 
 __all__ = ["register"]
 
@@ -84,7 +84,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=DEFAULT_CONFIDENCE_LEVEL,
         help=f"interval level, strictly between 0 and 1 (default {DEFAULT_CONFIDENCE_LEVEL})",
     )
-    monitor.add_argument("--seed", type=int, default=0, help="seed of the bootstrap resamples")
+    monitor.add_argument(
+        "--seed", type=options.seed, default=0, help="seed of the bootstrap resamples"
+    )
     monitor.set_defaults(handler=_monitor)
 
 
@@ -136,12 +138,8 @@ def _literal(text: str) -> Any:
 
 def _number(text: str) -> int | float:
     value = _literal(text)
-    if isinstance(value, str):
-        try:
-            return float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    return value
+    finite = options.finite_number(text)  # NaN would select nobody, ±inf everybody or nobody
+    return finite if isinstance(value, str) else value
 
 
 def _bootstrap_samples(text: str) -> int:
@@ -159,16 +157,7 @@ def _bootstrap_samples(text: str) -> int:
     return value
 
 
-def _confidence_level(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(
-            f"confidence level must be between 0 and 1 (exclusive), got {text!r}"
-        )
-    return value
+_confidence_level = options.unit_interval(closed=False)
 
 
 def _probability_threshold(text: str) -> float:
@@ -180,7 +169,7 @@ def _probability_threshold(text: str) -> float:
         raise argparse.ArgumentTypeError(exc.reason) from None
 
 
-def _config(args: argparse.Namespace, df) -> Any:
+def _config(args: argparse.Namespace, df, warnings: list[str]) -> Any:
     from labkit.csvfiles import require_columns
     from labkit.model_bias import BiasConfig
 
@@ -201,11 +190,11 @@ def _config(args: argparse.Namespace, df) -> Any:
         group_variable=args.group,
         probability_threshold=args.probability_threshold,
     )
-    _check_kinds(args, df, config)
+    _check_kinds(args, df, config, warnings)
     return config
 
 
-def _check_kinds(args: argparse.Namespace, df, config) -> None:
+def _check_kinds(args: argparse.Namespace, df, config, warnings: list[str]) -> None:
     """Refuse a threshold on a column Clarify reads as categorical; warn on Clarify's surprises."""
     from labkit.model_bias import column_kind
 
@@ -222,41 +211,66 @@ def _check_kinds(args: argparse.Namespace, df, config) -> None:
                 column=column,
             )
         if threshold is None and kind == "continuous":
-            _warn(
+            warnings.append(
                 f"column {column!r}: Clarify treats it as continuous, so {values[0]!r} is a threshold "
                 f"({role} positive / in group d when the value is greater than it)"
             )
         missing = int(df[column].isna().sum())
         if missing:
-            _warn(
+            warnings.append(
                 f"column {column!r}: {missing} missing values count as not selected, as in Clarify"
             )
 
 
 def _read(args: argparse.Namespace):
+    """The window, its config, and the warnings to print if the command completes."""
     from labkit.csvfiles import read_csv
 
+    check_output_folder(args.output)
     df = read_csv(args.input)
-    return df, _config(args, df)
+    warnings: list[str] = []
+    config = _config(args, df, warnings)
+    warnings += _label_warnings(df, config, args.input)
+    return df, config, warnings
 
 
-def _warn_empty_groups(report, facet: str) -> None:
+def _label_warnings(df, config, path: Path) -> list[str]:
+    """Name a favourable label that never occurs: Clarify then computes every metric on zeros."""
+    from labkit.model_bias.facets import select
+
+    selection = select(df, config, path=path)
+    if selection.positive_label.any():
+        return []
+    message = (
+        f"column {config.label!r}: no row has a favourable label "
+        f"(label_value_or_threshold {selection.label_value_or_threshold!r}), so every metric "
+        "that counts favourable outcomes compares zeros"
+    )
+    return [message]
+
+
+def _empty_group_warnings(report, facet: str) -> list[str]:
     """A facet entry whose group d or a is empty: every metric of it is an error entry."""
+    out = []
     for _, block in report.stages()[:1]:
         for _, groups in block.facets:
             for group in groups:
                 ci = next((m for m in group.metrics if m.name == "CI"), None)
                 if ci is not None and ci.error is not None:
-                    _warn(f"column {facet!r}, facet value {group.value_or_threshold!r}: {ci.error}")
+                    out.append(
+                        f"column {facet!r}, facet value {group.value_or_threshold!r}: {ci.error}"
+                    )
+    return out
 
 
 def _report(args: argparse.Namespace) -> int:
     from labkit.model_bias.report import run_bias
 
-    df, config = _read(args)
+    df, config, warnings = _read(args)
     report = run_bias(df, config, path=args.input)
-    _warn_empty_groups(report, args.facet)
-    print(report.to_json(args.output))
+    written = report.to_json(args.output)
+    _warn(warnings + _empty_group_warnings(report, args.facet))
+    print(written)
     return EXIT_OK
 
 
@@ -264,34 +278,48 @@ def _baseline(args: argparse.Namespace) -> int:
     from labkit.model_bias.monitor import Baseline
     from labkit.model_bias.report import run_bias
 
-    df, config = _read(args)
+    df, config, warnings = _read(args)
     baseline = Baseline(run_bias(df, config, path=args.input), config)
-    _warn_empty_groups(baseline.analysis, args.facet)
-    print(baseline.to_json(args.output))
+    written = baseline.to_json(args.output)
+    _warn(warnings + _empty_group_warnings(baseline.analysis, args.facet))
+    print(written)
     return EXIT_OK
 
 
 def _monitor(args: argparse.Namespace) -> int:
     from labkit.model_bias import BiasReport, monitor
     from labkit.model_bias.monitor import Baseline
+    from labkit.model_bias.report import ANALYSIS_FILE
+    from labkit.model_bias.violations import check_baseline
 
-    df, config = _read(args)
-    baseline = Baseline(BiasReport.from_json(args.baseline), config)
-    result = monitor(
-        df,
-        baseline,
-        rule=args.rule,
-        n_bootstrap=args.bootstrap_samples,
-        confidence_level=args.confidence_level,
-        seed=args.seed,
-        path=args.input,
-    )
-    _warn_empty_groups(result.analysis, args.facet)
+    analysis_path = args.baseline
+    if analysis_path.is_dir() or analysis_path.suffix != ".json":
+        analysis_path = analysis_path / ANALYSIS_FILE
+    constraints = BiasReport.from_json(analysis_path)
+    df, config, warnings = _read(args)
+    check_baseline(constraints, config, path=analysis_path)
+    try:
+        result = monitor(
+            df,
+            Baseline(constraints, config),
+            rule=args.rule,
+            n_bootstrap=args.bootstrap_samples,
+            confidence_level=args.confidence_level,
+            seed=args.seed,
+            path=args.input,
+        )
+    except LabkitInputError as exc:  # the baseline-versus-window checks know no file names
+        if exc.path is not None:
+            raise
+        raise LabkitInputError(exc.reason, path=analysis_path, column=exc.column) from None
     out = result.to_json(args.output)
+    _warn(warnings + _empty_group_warnings(result.analysis, args.facet))
     names = ", ".join(v.metric_name for v in result.violations.violations) or "none"
     print(f"{out}: {len(result.violations)} violations ({names})")
     return EXIT_VIOLATIONS if result.has_violations else EXIT_OK
 
 
-def _warn(message: str) -> None:
-    print(f"labkit: warning: {message}", file=sys.stderr)
+def _warn(messages: list[str]) -> None:
+    """Warnings go to stderr once the command has completed, so a failure stays one line."""
+    for message in messages:
+        print(f"labkit: warning: {message}", file=sys.stderr)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from labkit.cli import EXIT_OK, EXIT_VIOLATIONS
+from labkit.cli import EXIT_OK, EXIT_VIOLATIONS, options
 from labkit.errors import LabkitInputError
+from labkit.paths import check_output_folder
 
 __all__ = ["register"]
 
@@ -53,14 +54,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             default=DEFAULT_METHOD,
             help="exact enumeration or Kernel SHAP",
         )
-        p.add_argument("--num-samples", type=_positive, default=None, help="Kernel SHAP coalitions")
+        p.add_argument(
+            "--num-samples",
+            type=options.whole_number(minimum=1),
+            default=None,
+            help="Kernel SHAP coalitions",
+        )
         p.add_argument(
             "--max-rows",
-            type=_non_negative,
+            type=options.whole_number(minimum=0, note=" (0 = all rows)"),
             default=DEFAULT_MAX_ROWS,
             help="rows explained, seeded sample; 0 = all",
         )
-        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--seed", type=options.seed, default=0)
 
     baseline = commands.add_parser(
         "baseline", help="explain the baseline dataset: analysis.json = the constraints"
@@ -165,6 +171,7 @@ def _read_inputs(args: argparse.Namespace, *, label_required: bool):
     from labkit.csvfiles import read_csv
     from labkit.model_explainability import load_model
 
+    check_output_folder(args.output)
     data = read_csv(args.input)
     if label_required and args.label not in data.columns:
         have = ", ".join(map(str, data.columns))
@@ -198,17 +205,3 @@ def _ndcg_threshold(text: str) -> float:
         return check_ndcg_threshold(text)
     except LabkitInputError as exc:
         raise argparse.ArgumentTypeError(exc.reason) from None
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 (all rows) or more")
-    return value

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from labkit.cli import EXIT_OK, EXIT_VIOLATIONS
+from labkit.cli import EXIT_OK, EXIT_VIOLATIONS, options
 from labkit.csvfiles import read_csv, require_columns, to_numeric
 from labkit.errors import LabkitInputError
 from labkit.model_quality.inputs import (
@@ -26,6 +26,7 @@ from labkit.model_quality.inputs import (
     PROBLEM_TYPES,
     check_probability_threshold,
 )
+from labkit.paths import check_output_folder
 
 __all__ = ["register"]
 
@@ -81,7 +82,7 @@ def _add_columns(parser: argparse.ArgumentParser, *, problem_type_required: bool
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=options.seed,
         default=0,
         help="seed of the 5 subsamples behind each standard deviation",
     )
@@ -91,6 +92,7 @@ def _baseline(args: argparse.Namespace) -> int:
     from labkit import model_quality
 
     problem_type = _problem_type(args.problem_type)
+    check_output_folder(args.output)
     df = _read(args, problem_type)
     baseline = model_quality.suggest_baseline(df, problem_type=problem_type, **_column_kwargs(args))
     baseline.to_json(args.output)
@@ -105,6 +107,7 @@ def _baseline(args: argparse.Namespace) -> int:
 def _monitor(args: argparse.Namespace) -> int:
     from labkit import model_quality
 
+    check_output_folder(args.output)
     constraints = model_quality.Constraints.from_json(args.baseline)
     if (
         args.problem_type is not None

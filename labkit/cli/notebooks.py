@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from labkit.cli import EXIT_FAILED, EXIT_OK
+from labkit.paths import check_output_folder
 
 __all__ = ["default_source", "register"]
 
@@ -50,6 +51,7 @@ def _render(args: argparse.Namespace) -> int:
 
     from labkit.render import RenderError, find_notebooks, render_notebook
 
+    check_output_folder(args.output)
     notebooks = find_notebooks(args.source or default_source(), args.notebooks)
     failures: list[RenderError] = []
     bar = tqdm(notebooks, desc="rendering", unit="notebook", file=sys.stderr)

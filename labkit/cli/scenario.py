@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from labkit.cli import EXIT_OK
+from labkit.cli import EXIT_OK, options
+from labkit.paths import check_output_file, check_output_folder, write_text
 
 __all__ = ["register"]
 
@@ -23,19 +24,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     write = commands.add_parser("write", help="write every scenario's train and baseline CSVs")
     write.add_argument("--output", required=True, type=Path, help="folder to write into")
-    write.add_argument("--seed", type=int, default=0)
+    write.add_argument("--seed", type=options.seed, default=0)
     write.set_defaults(handler=_write)
 
     window = commands.add_parser("window", help="write a fresh production window of one scenario")
     window.add_argument("name", choices=SCENARIOS)
-    window.add_argument("--rows", type=int, default=1000)
-    window.add_argument("--seed", type=int, default=1)
+    window.add_argument("--rows", type=options.whole_number(minimum=1), default=1000)
+    window.add_argument("--seed", type=options.seed, default=1)
     window.add_argument("--output", required=True, type=Path, help="CSV file to write")
     window.set_defaults(handler=_window)
 
     model = commands.add_parser("model", help="train a scenario's model and save it with skops")
     model.add_argument("name", choices=[s for s in SCENARIOS if s != "sensor"])
-    model.add_argument("--seed", type=int, default=0)
+    model.add_argument("--seed", type=options.seed, default=0)
     model.add_argument("--output", required=True, type=Path, help="the .skops file to write")
     model.set_defaults(handler=_model)
 
@@ -43,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _write(args: argparse.Namespace) -> int:
     from labkit.scenarios import write_datasets
 
+    check_output_folder(args.output)
     for path in write_datasets(args.output, seed=args.seed):
         print(path)
     return EXIT_OK
@@ -51,9 +53,9 @@ def _write(args: argparse.Namespace) -> int:
 def _window(args: argparse.Namespace) -> int:
     from labkit.scenarios import draw_window
 
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    draw_window(args.name, args.rows, seed=args.seed).to_csv(args.output, index=False, lineterminator="\n")
-    print(args.output)
+    check_output_file(args.output)
+    window = draw_window(args.name, args.rows, seed=args.seed)
+    print(write_text(args.output, window.to_csv(index=False, lineterminator="\n")))
     return EXIT_OK
 
 
@@ -61,6 +63,7 @@ def _model(args: argparse.Namespace) -> int:
     from labkit.model_explainability import save_model
     from labkit.scenarios import load_scenario, train_model
 
+    check_output_file(args.output)
     model = train_model(load_scenario(args.name, seed=args.seed))
     print(save_model(model, args.output))
     return EXIT_OK

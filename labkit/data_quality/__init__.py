@@ -20,7 +20,7 @@ columns; typed values are judged on the text a CSV writer would give them (``typ
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -29,6 +29,7 @@ import pandas as pd
 from labkit import cloudwatch
 from labkit.data_quality import constraints as _constraints
 from labkit.data_quality import statistics as _statistics
+from labkit.data_quality.consistency import check_distributions, uncompared_features
 from labkit.data_quality.constraints import (
     ConfigOverrides,
     Constraints,
@@ -51,8 +52,6 @@ from labkit.data_quality.violations import (
     FeatureDrift,
     Violation,
     check_constraints,
-    check_distributions,
-    drift_notes,
     measure_drift,
 )
 from labkit.errors import LabkitInputError
@@ -75,6 +74,7 @@ __all__ = [
     "monitor",
     "suggest_baseline",
     "suggest_constraints",
+    "uncompared_features",
 ]
 
 
@@ -99,9 +99,12 @@ class Baseline:
                 path=directory,
             )
         statistics_path = directory / _statistics.FILE_NAME
+        constraints_path = directory / _constraints.FILE_NAME
         statistics = Statistics.from_json(statistics_path)
-        constraints = Constraints.from_json(directory / _constraints.FILE_NAME)
-        check_distributions(statistics, constraints, path=statistics_path)
+        constraints = Constraints.from_json(constraints_path)
+        check_distributions(
+            statistics, constraints, path=statistics_path, constraints_path=constraints_path
+        )
         return cls(statistics, constraints)
 
 
@@ -115,7 +118,6 @@ class MonitoringReport:
     constraints: Constraints
     type_counts: dict[str, TypeCounts]
     distinct_counts: dict[str, int]
-    notes: tuple[str, ...] = field(default=(), compare=False)  # checks that could not run, why
 
     @property
     def distances(self) -> dict[str, float]:
@@ -216,7 +218,6 @@ def monitor(
     drift = measure_drift(statistics, constraints, columns)
     violations = check_constraints(constraints, columns, item_count=len(window_df), drift=drift)
     return MonitoringReport(
-        notes=drift_notes(statistics, constraints, columns),
         statistics=window_statistics,
         violations=violations,
         drift=drift,

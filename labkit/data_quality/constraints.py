@@ -17,7 +17,7 @@ from typing import Any
 
 from labkit.data_quality.statistics import INFERRED_TYPES, FeatureStatistics, Statistics
 from labkit.errors import LabkitInputError
-from labkit.jsonfiles import read_json, write_json
+from labkit.jsonfiles import JsonShape, read_json, write_json
 
 __all__ = [
     "CATEGORICAL_DRIFT_METHODS",
@@ -187,7 +187,11 @@ class Constraints:
     @classmethod
     def from_dict(cls, data: Any, *, path: str | Path | None = None) -> Constraints:
         top = _mapping(data, "top level", path)
-        entries = top.get("features", [])
+        if "features" not in top:  # the schema requires it; without it no feature is checked
+            raise LabkitInputError(
+                "features is missing (the constraints.json schema requires it)", path=path
+            )
+        entries = top["features"]
         if not isinstance(entries, list):
             raise LabkitInputError(f"features: expected a list, found {entries!r}", path=path)
         config = MonitoringConfig.from_dict(top.get("monitoring_config", {}), path=path)
@@ -195,6 +199,7 @@ class Constraints:
         if isinstance(version, bool) or not isinstance(version, (int, float)):
             raise LabkitInputError(f"version: expected a number, found {version!r}", path=path)
         features = tuple(_read_feature(e, f"features[{i}]", path) for i, e in enumerate(entries))
+        JsonShape(path).unique_names([f.name for f in features], "features")
         return cls(features, config, float(version))
 
 

@@ -19,12 +19,24 @@ from labkit.data_quality.constraints import Constraints
 from labkit.data_quality.statistics import Statistics
 from labkit.data_quality.types import TypeCounts
 
-__all__ = ["FEATURE_DIMENSION", "data_quality_metrics"]
+__all__ = ["DOCUMENTED_METRICS", "FEATURE_DIMENSION", "data_quality_metrics", "metric_source"]
 
 MONITORING_TYPE = "DataQuality"
 # [U] reference: data-quality.md §7.2 — the SDK dashboard searches a Feature dimension; its value
 # format is undocumented, the twin uses the feature name.
 FEATURE_DIMENSION = "Feature"
+# The three per-feature metric names the AWS page "CloudWatch Metrics" documents
+# (model-monitor-interpreting-cloudwatch). The other eight the twin writes are the names the
+# SageMaker Python SDK's data quality dashboard searches [C SDK]; their values are the twin's reading.
+DOCUMENTED_METRICS = ("feature_data", "feature_non_null", "feature_baseline_drift")
+AWS_PAGE = "AWS CloudWatch Metrics page"
+SDK_DASHBOARD = "SageMaker Python SDK dashboard (the kit's reading)"
+
+
+def metric_source(metric_name: str) -> str:
+    """Where a data quality metric name comes from: the AWS page, or the SDK's dashboard."""
+    documented = any(metric_name.startswith(f"{prefix}_") for prefix in DOCUMENTED_METRICS)
+    return AWS_PAGE if documented else SDK_DASHBOARD
 
 
 def data_quality_metrics(

@@ -20,7 +20,7 @@ import pandas as pd
 from labkit.data_quality.distance import KLLSketch, build_sketch
 from labkit.data_quality.types import NUMERIC_TYPES, ColumnText, column_text
 from labkit.errors import LabkitInputError
-from labkit.jsonfiles import read_json, write_json
+from labkit.jsonfiles import JsonShape, read_json, write_json
 
 __all__ = [
     "FILE_NAME",
@@ -179,15 +179,19 @@ class Statistics:
 
     @classmethod
     def from_dict(cls, data: Any, *, path: str | Path | None = None) -> Statistics:
+        """Read the file's object; ``dataset.item_count`` and ``features`` are required, as in the
+        AWS schema, and every feature name must be unique (a check is looked up by name)."""
         reader = _Reader(path)
         top = reader.mapping(data, "")
-        features = reader.mapping(top.get("dataset", {}), "dataset")
-        entries = reader.sequence(top.get("features", []), "features")
+        dataset = reader.mapping(reader.required(top, "dataset", ""), "dataset")
+        entries = reader.sequence(reader.required(top, "features", ""), "features")
+        features = tuple(reader.feature(entry, f"features[{i}]") for i, entry in enumerate(entries))
+        reader.unique_names([f.name for f in features], "features")
         return cls(
-            item_count=reader.integer(features.get("item_count", 0), "dataset.item_count"),
-            features=tuple(
-                reader.feature(entry, f"features[{i}]") for i, entry in enumerate(entries)
+            item_count=reader.integer(
+                reader.required(dataset, "item_count", "dataset"), "dataset.item_count"
             ),
+            features=features,
             version=reader.number(top.get("version", VERSION), "version"),
         )
 
@@ -272,37 +276,8 @@ def _numerical(
     )
 
 
-class _Reader:
+class _Reader(JsonShape):
     """Lenient reading of real files: unknown keys ignored, numbers in any JSON spelling, errors located."""
-
-    def __init__(self, path: str | Path | None) -> None:
-        self.path = path
-
-    def fail(self, key: str, expected: str, found: Any) -> None:
-        raise LabkitInputError(
-            f"{key or 'top level'}: expected {expected}, found {found!r}", path=self.path
-        )
-
-    def mapping(self, value: Any, key: str) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            self.fail(key, "an object", value)
-        return value
-
-    def sequence(self, value: Any, key: str) -> list[Any]:
-        if not isinstance(value, list):
-            self.fail(key, "a list", value)
-        return value
-
-    def number(self, value: Any, key: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(key, "a number", value)
-        return float(value)
-
-    def integer(self, value: Any, key: str) -> int:
-        number = self.number(value, key)
-        if number != int(number):
-            self.fail(key, "a whole number", value)
-        return int(number)
 
     def feature(self, entry: Any, key: str) -> FeatureStatistics:
         entry = self.mapping(entry, key)

@@ -8,13 +8,14 @@ data-quality.md §4 and §5; AWS page "Schema for Violations (constraint_violati
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from labkit.data_quality.consistency import check_distributions
 from labkit.data_quality.constraints import Constraints, MonitoringConfig
 from labkit.data_quality.distance import (
     build_sketch,
@@ -35,7 +36,6 @@ __all__ = [
     "Violation",
     "check_constraints",
     "check_distributions",
-    "drift_notes",
     "measure_drift",
 ]
 
@@ -138,61 +138,6 @@ class FeatureDrift:
         return self.value > self.threshold
 
 
-def check_distributions(
-    baseline: Statistics,
-    constraints: Constraints,
-    *,
-    names: Collection[str] | None = None,
-    path: str | Path | None = None,
-) -> None:
-    """Refuse baseline statistics that lack the sketch ``baseline_drift_check`` compares with.
-
-    The prebuilt container writes ``distribution.kll.sketch`` for every numeric feature (AWS page
-    "Schema for Statistics (statistics.json file)"), so a file without one was edited or written
-    by another tool; skipping the check would let any drift pass without a word. String features
-    are not refused: the container itself leaves ``distribution`` out for high-cardinality
-    columns (``statistics.HISTOGRAM_MAX_DISTINCT``), and ``drift_notes`` says which go unchecked.
-    Only features whose ``perform_comparison`` is Enabled (and, with ``names``, that the window
-    has) are checked.
-    """
-    for i, feature in enumerate(baseline.features):
-        if names is not None and feature.name not in names:
-            continue
-        if constraints.config_for(feature.name).perform_comparison == "Disabled":
-            continue
-        numerical = feature.numerical
-        if (
-            feature.inferred_type in NUMERIC_TYPES
-            and numerical is not None
-            and numerical.num_present
-            and numerical.sketch is None
-        ):
-            raise LabkitInputError(
-                f"features[{i}].numerical_statistics.distribution.kll.sketch is missing, and "
-                "baseline_drift_check compares the window with it (perform_comparison is Enabled)",
-                path=path,
-                column=feature.name,
-            )
-
-
-def drift_notes(
-    baseline: Statistics, constraints: Constraints, window: Collection[str]
-) -> tuple[str, ...]:
-    """Which String features ``baseline_drift_check`` cannot compare, and why, in words."""
-    # [U] reference: docs/fidelity.md "Data quality" — with no categorical distribution in the
-    # baseline there is nothing to compare with; the kit skips the check for that feature.
-    return tuple(
-        f"{f.name}: baseline_drift_check not run, the baseline statistics hold no categorical "
-        f"distribution ({f.string.distinct_count:g} distinct values)"
-        for f in baseline.features
-        if f.name in window
-        and f.inferred_type == "String"
-        and f.string is not None
-        and f.string.buckets is None
-        and constraints.config_for(f.name).perform_comparison == "Enabled"
-    )
-
-
 def measure_drift(
     baseline: Statistics, constraints: Constraints, window: Mapping[str, ColumnText]
 ) -> dict[str, FeatureDrift]:
@@ -276,7 +221,7 @@ def check_constraints(
                 (order[feature], CHECK_TYPES.index(check), Violation(feature, check, description))
             )
 
-    for check, feature, description in _column_count_violations(constraints.names, list(window)):
+    for check, feature, description in _column_violations(constraints.names, list(window)):
         add(feature, check, description)
     for feature in constraints.features:
         column = window.get(feature.name)
@@ -330,22 +275,35 @@ def _in_domain_ratio(column: ColumnText, domains: Sequence[str]) -> float:
     return sum(c for v, c in counts.items() if v in allowed) / total
 
 
-def _column_count_violations(
+def _column_violations(
     baseline: Sequence[str], window: Sequence[str]
 ) -> list[tuple[str, str, str]]:
-    """missing/extra_column_check compare column counts.
+    """missing_column_check and extra_column_check, matching columns by name.
 
-    [U] reference: data-quality.md §4.1 — each missing baseline column (fewer columns) or each
-    unexpected window column (more columns) is reported under its own name.
+    A CSV window's columns are its header's names; captured rows get the baseline's names by
+    position before they reach here (they carry no names). Matching by name means a window
+    whose names differ from the baseline's, even with the same column count (a CSV without its
+    header row), reports every baseline column it lacks and every column the baseline lacks
+    instead of passing unchecked.
+
+    [U] reference: data-quality.md §4.1 — the docs describe both checks as a column-count
+    comparison and publish no description text. The twin reports each missing baseline column
+    and each extra window column under its own name, with the sentence below.
     """
+    names = set(window)
+    known = set(baseline)
     counts = f"Number of columns in current dataset: {len(window)}, Number of columns in baseline constraints: {len(baseline)}"
-    if len(window) < len(baseline):
-        text = f"There are missing columns in current dataset. {counts}"
-        return [("missing_column_check", name, text) for name in baseline if name not in window]
-    if len(window) > len(baseline):
-        text = f"There are extra columns in current dataset. {counts}"
-        return [("extra_column_check", name, text) for name in window if name not in baseline]
-    return []
+    missing = [
+        ("missing_column_check", name, f"There are missing columns in current dataset. {counts}")
+        for name in baseline
+        if name not in names
+    ]
+    extra = [
+        ("extra_column_check", name, f"There are extra columns in current dataset. {counts}")
+        for name in window
+        if name not in known
+    ]
+    return missing + extra
 
 
 # Descriptions. [U] reference: data-quality.md §4.1 — only data_type_check's wording is confirmed.

@@ -62,9 +62,7 @@ class Exercise:
         if missing:
             raise TypeError(f"exercise {self.id!r} needs the notebook objects {missing} by keyword")
         if answer is None or answer is Ellipsis:
-            guidance = (
-                f"Replace `...` in the cell above with {self.expects}, then run this cell again."
-            )
+            guidance = f"Replace `...` after `answer =` with {self.expects}, then run the check again."
             return Feedback(self.id, UNANSWERED, f"{self.prompt} {guidance}")
         try:
             feedback = self.checker(answer, **self.params, **{n: context[n] for n in self.context})

@@ -35,6 +35,7 @@ from labkit.model_bias.violations import (
     CHECKED_STAGES,
     ConstraintViolations,
     allowed_range,
+    check_baseline,
     check_drift,
     entries,
     is_violation,
@@ -234,6 +235,7 @@ def monitor(
     if rule not in RULES:
         raise LabkitInputError(f"rule must be one of {RULES}, got {rule!r}")
     config = baseline.config
+    check_baseline(baseline.analysis, config)  # before the window is analysed
     analysis = run_bias(window_df, config, path=path)
     intervals: tuple[BootstrapInterval, ...] = ()
     spans = None

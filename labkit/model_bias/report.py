@@ -19,7 +19,7 @@ import pandas as pd
 
 from labkit.clarify_files import write_clarify_json
 from labkit.errors import LabkitInputError
-from labkit.jsonfiles import read_json
+from labkit.jsonfiles import JsonShape, read_json
 from labkit.model_bias.config import BiasConfig
 from labkit.model_bias.counts import Metric, Tables, evaluate, tabulate
 from labkit.model_bias.facets import Selection, select
@@ -67,15 +67,23 @@ class MetricResult:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> MetricResult:
-        value = data.get("value")
-        if isinstance(value, str):
-            value = {"Infinity": math.inf, "-Infinity": -math.inf}.get(value, value)
+    def from_dict(
+        cls, data: Any, *, shape: JsonShape | None = None, key: str = "metric"
+    ) -> MetricResult:
+        """One metric entry; ``value`` may be a number, ``"Infinity"``/``"-Infinity"`` or null."""
+        shape = shape or JsonShape(None)
+        entry = shape.mapping(data, key)
+        value = entry.get("value")
+        if isinstance(value, str) and value in ("Infinity", "-Infinity"):
+            value = math.inf if value == "Infinity" else -math.inf
+        elif value is not None:
+            value = shape.number(value, f"{key}.value")
+        error = entry.get("error")
         return cls(
-            data["name"],
-            data["description"],
-            None if value is None else float(value),
-            data.get("error"),
+            shape.string(shape.required(entry, "name", key), f"{key}.name"),
+            shape.string(entry.get("description", ""), f"{key}.description"),
+            value,
+            None if error is None else shape.string(error, f"{key}.error"),
         )
 
 
@@ -109,21 +117,37 @@ class StageResult:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> StageResult:
-        facets = tuple(
-            (
-                name,
-                tuple(
+    def from_dict(cls, data: Any, *, shape: JsonShape | None = None, key: str = "") -> StageResult:
+        """One stage block, each part checked and located (``pre_training_bias_metrics.facets.g[0]``)."""
+        shape = shape or JsonShape(None)
+        block = shape.mapping(data, key)
+        where = f"{key}." if key else ""
+        facets = []
+        raw_facets = shape.mapping(shape.required(block, "facets", key), f"{where}facets")
+        for name, groups in raw_facets.items():
+            at = f"{where}facets.{name}"
+            entries = []
+            for i, group in enumerate(shape.sequence(groups, at)):
+                g = shape.mapping(group, f"{at}[{i}]")
+                text = shape.required(g, "value_or_threshold", f"{at}[{i}]")
+                metrics = shape.sequence(
+                    shape.required(g, "metrics", f"{at}[{i}]"), f"{at}[{i}].metrics"
+                )
+                entries.append(
                     FacetResult(
-                        g["value_or_threshold"],
-                        tuple(MetricResult.from_dict(m) for m in g["metrics"]),
+                        str(text),
+                        tuple(
+                            MetricResult.from_dict(m, shape=shape, key=f"{at}[{i}].metrics[{j}]")
+                            for j, m in enumerate(metrics)
+                        ),
                     )
-                    for g in groups
-                ),
-            )
-            for name, groups in data["facets"].items()
+                )
+            facets.append((str(name), tuple(entries)))
+        return cls(
+            shape.string(shape.required(block, "label", key), f"{where}label"),
+            str(shape.required(block, "label_value_or_threshold", key)),
+            tuple(facets),
         )
-        return cls(data["label"], data["label_value_or_threshold"], facets)
 
 
 @dataclass(frozen=True)
@@ -168,21 +192,24 @@ class BiasReport:
         return write_clarify_json(self.to_dict(), Path(directory) / ANALYSIS_FILE)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], *, path: str | Path | None = None) -> BiasReport:
-        try:
-            blocks = {
-                s: StageResult.from_dict(data[k]) if k in data else None
-                for s, k in STAGE_KEYS.items()
-            }
-            return cls(
-                blocks["pre_training"],
-                blocks["post_training"],
-                str(data.get("version", ANALYSIS_VERSION)),
-            )
-        except (KeyError, TypeError, AttributeError, ValueError) as exc:
-            raise LabkitInputError(
-                f"not a Clarify bias analysis.json (missing or malformed {exc})", path=path
-            ) from None
+    def from_dict(cls, data: Any, *, path: str | Path | None = None) -> BiasReport:
+        """Read the file's object; what is malformed is refused naming its JSON path.
+
+        Other sections of a real Clarify analysis.json (``explanations``, …) are ignored. A file
+        holding neither stage is read (it is a valid empty analysis) but a monitor refuses it
+        as a baseline (``violations.check_baseline``).
+        """
+        shape = JsonShape(path)
+        top = shape.mapping(data, "")
+        blocks = {
+            stage: StageResult.from_dict(top[key], shape=shape, key=key) if key in top else None
+            for stage, key in STAGE_KEYS.items()
+        }
+        return cls(
+            blocks["pre_training"],
+            blocks["post_training"],
+            str(top.get("version", ANALYSIS_VERSION)),
+        )
 
     @classmethod
     def from_json(cls, path: str | Path) -> BiasReport:

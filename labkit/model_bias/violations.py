@@ -25,7 +25,7 @@ from labkit.clarify_files import write_clarify_json
 from labkit.errors import LabkitInputError
 from labkit.jsonfiles import python_float, read_json
 from labkit.model_bias.config import BiasConfig
-from labkit.model_bias.report import BiasReport
+from labkit.model_bias.report import STAGE_KEYS, BiasReport
 
 __all__ = [
     "CHECKED_STAGES",
@@ -36,6 +36,7 @@ __all__ = [
     "ConstraintViolations",
     "Violation",
     "allowed_range",
+    "check_baseline",
     "check_drift",
     "describe",
     "entries",
@@ -188,6 +189,77 @@ def entries(
     return out
 
 
+def check_baseline(
+    constraints: BiasReport, config: BiasConfig, *, path: str | Path | None = None
+) -> None:
+    """Refuse a baseline analysis.json that a window analysed with ``config`` cannot be compared with.
+
+    The monitor compares each (facet, facet value, metric) of the baseline with the window's
+    (bias.md §8). A baseline with no stage, or one made for another label, label value, facet or
+    facet value, would leave every entry without a counterpart: zero violations and exit 0 while
+    nothing was checked. Such a file is refused here, before anything is computed, naming the
+    JSON path that does not match.
+    """
+    stages = constraints.stages()
+    if not stages:
+        raise LabkitInputError(
+            f"holds neither {' nor '.join(STAGE_KEYS.values())}, so there is no metric to "
+            "compare a window with",
+            path=path,
+        )
+    if config.predicted_label is None and all(stage == "post_training" for stage, _ in stages):
+        raise LabkitInputError(
+            "holds only post_training_bias_metrics, and a window without predictions has none "
+            "to compare with them",
+            path=path,
+        )
+    for stage, block in stages:
+        key = STAGE_KEYS[stage]
+        if block.label != config.label:
+            raise LabkitInputError(
+                f"{key}.label is {block.label!r}, but the window's label column is {config.label!r}",
+                path=path,
+            )
+        if not _same_values(block.label_value_or_threshold, config.label_values_or_threshold):
+            raise LabkitInputError(
+                f"{key}.label_value_or_threshold is {block.label_value_or_threshold!r}, but the "
+                f"window's favourable label values are {config.label_value()!r}",
+                path=path,
+            )
+        facets = dict(block.facets)
+        if config.facet not in facets:
+            raise LabkitInputError(
+                f"{key}.facets has no facet {config.facet!r} (it has: {', '.join(facets) or 'none'})",
+                path=path,
+            )
+        wanted = config.facet_values_or_threshold
+        written = [g.value_or_threshold for g in facets[config.facet]]
+        if wanted and not any(_same_values(text, wanted) for text in written):
+            raise LabkitInputError(
+                f"{key}.facets.{config.facet} has no entry for facet value "
+                f"{config.facet_value('')!r} (it has: {', '.join(map(repr, written)) or 'none'})",
+                path=path,
+            )
+
+
+def _same_values(text: str, values: tuple[Any, ...]) -> bool:
+    """Whether an analysis.json ``value_or_threshold`` text was written for ``values``.
+
+    Categorical values are joined with commas; a threshold t is written as the interval
+    ``(t, max]`` (``(max, t]`` when every value is below t, and nothing at all when no interval
+    exists; smclarify ``_interval_index``), so either end may be t.
+    """
+    if not values or text == ",".join(map(str, values)) or text == "":
+        return True
+    if len(values) != 1 or not text.startswith("(") or not text.endswith("]"):
+        return False
+    try:
+        ends = [float(end) for end in text[1:-1].split(",")]
+        return float(values[0]) in ends
+    except (TypeError, ValueError):
+        return False
+
+
 def check_drift(
     constraints: BiasReport,
     analysis: BiasReport,
@@ -201,8 +273,19 @@ def check_drift(
     value. A violation's ``facet_value`` is the window entry's ``value_or_threshold``.
     """
     current = entries(analysis, config)
+    baseline = entries(constraints, config)
+    if not any(value is not None for _, value in baseline.values()):
+        raise LabkitInputError(
+            "every metric of the baseline analysis.json is an error entry (no value), so no "
+            "window can be compared with it"
+        )
+    if not any(key in current for key in baseline):
+        raise LabkitInputError(
+            "no (facet, facet value, metric) of the baseline analysis.json occurs in the "
+            "window's analysis, so nothing would be compared"
+        )
     found = []
-    for key, (_, baseline_value) in entries(constraints, config).items():
+    for key, (_, baseline_value) in baseline.items():
         if key[0] not in CHECKED_STAGES:
             continue
         if key not in current or baseline_value is None or current[key][1] is None:

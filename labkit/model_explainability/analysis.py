@@ -36,6 +36,7 @@ __all__ = [
     "Analysis",
     "AnalysisConfig",
     "LabelExplanation",
+    "check_pair",
     "label_key",
 ]
 
@@ -85,6 +86,19 @@ class Analysis:
     @property
     def labels(self) -> tuple[str, ...]:
         return tuple(self.kernel_shap)
+
+    def explanation_for(self, label: str) -> LabelExplanation | None:
+        """The entry explaining ``label``: its own key, else a lone ``label0`` placeholder.
+
+        Clarify names the explanation ``label0`` when no ``label_headers`` are set, even when the
+        job named its label column (real outputs, issue 19), so a file whose only key is
+        ``label0`` explains whatever label the configuration names.
+        """
+        if label in self.kernel_shap:
+            return self.kernel_shap[label]
+        if self.labels == (PLACEHOLDER_LABEL,):
+            return self.kernel_shap[PLACEHOLDER_LABEL]
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,7 +161,7 @@ class AnalysisConfig:
 
     ``shap_baseline`` holds Clarify's ``methods.shap.baseline`` rows (values in ``headers``
     order); empty when the config gives none, and then each job computes one from the data it
-    explains (``shap_baseline_for``). ``label_headers`` names the model output explained and
+    explains (``shap_baseline_frame``). ``label_headers`` names the model output explained and
     ``probability_index`` (Clarify's ``predictor.probability``) which column of the model's
     output it is.
     """
@@ -307,6 +321,38 @@ class AnalysisConfig:
             label_headers=None if not label_headers else tuple(str(h) for h in label_headers),
             probability_index=probability,
             version=str(data.get("version", SCHEMA_VERSION)),
+        )
+
+
+def check_pair(
+    analysis: Analysis,
+    config: AnalysisConfig,
+    *,
+    analysis_path: str | Path | None = None,
+    config_path: str | Path | None = None,
+) -> None:
+    """Refuse a baseline whose analysis.json does not explain what its analysis_config.json sets up.
+
+    The monitor explains each window with the config's headers and label and compares the
+    result with the analysis's entry for that label; a file from another baseline would have
+    no such entry or rank features the model is never asked about.
+    """
+    explanation = analysis.explanation_for(config.label)
+    if explanation is None:
+        raise LabkitInputError(
+            f"explanations.kernel_shap has no label {config.label!r}, the label "
+            f"{config_path or ANALYSIS_CONFIG_FILE} names (labels: {', '.join(analysis.labels)})",
+            path=analysis_path,
+        )
+    key = config.label if config.label in analysis.kernel_shap else PLACEHOLDER_LABEL
+    unknown = [f for f in explanation.global_shap_values if f not in config.headers]
+    if unknown:
+        raise LabkitInputError(
+            f"explanations.kernel_shap.{key}.global_shap_values names "
+            f"{', '.join(map(repr, unknown[:5]))}{' …' if len(unknown) > 5 else ''}, which "
+            f"{config_path or ANALYSIS_CONFIG_FILE} headers do not list; both files must come "
+            "from the same baseline",
+            path=analysis_path,
         )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from labkit.errors import LabkitInputError
+from labkit.paths import check_output_file, require_file
 
 __all__ = ["load_model", "save_model"]
 
@@ -23,7 +24,7 @@ def save_model(model: Any, path: str | Path) -> Path:
     """Write ``model`` to ``path`` in skops format (parents created) and return the path."""
     import skops.io as sio
 
-    path = Path(path)
+    path = check_output_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sio.dump(model, path)
     return path
@@ -38,11 +39,7 @@ def load_model(path: str | Path, *, trusted: Sequence[str] = ()) -> Any:
     """
     import skops.io as sio
 
-    path = Path(path)
-    if not path.exists():
-        raise LabkitInputError("model file not found", path=path)
-    if path.is_dir():
-        raise LabkitInputError("expected a skops model file, found a directory", path=path)
+    path = require_file(path, "a skops model file")  # a FIFO or a device is refused unopened
     try:
         untrusted = sio.get_untrusted_types(file=path)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

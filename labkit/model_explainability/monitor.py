@@ -24,9 +24,11 @@ from labkit.csvfiles import require_columns
 from labkit.errors import LabkitInputError
 from labkit.model_explainability.analysis import (
     ANALYSIS_CONFIG_FILE,
+    ANALYSIS_FILE,
     Analysis,
     AnalysisConfig,
     LabelExplanation,
+    check_pair,
     label_key,
 )
 from labkit.model_explainability.attributions import (
@@ -83,7 +85,10 @@ class Baseline:
     @property
     def global_shap_values(self) -> dict[str, float]:
         """The baseline attributions of this baseline's label (the NDCG gains)."""
-        return self.analysis.kernel_shap[self.label].global_shap_values
+        explanation = self.analysis.explanation_for(self.label)
+        if explanation is None:
+            raise KeyError(self.label)
+        return explanation.global_shap_values
 
     def explainer(
         self,
@@ -125,19 +130,13 @@ class Baseline:
             raise LabkitInputError(
                 "expected a baseline directory holding analysis.json, or that file", path=path
             )
-        analysis = Analysis.from_json(path)
+        analysis_path = path if path.is_file() else directory / ANALYSIS_FILE
         config_path = directory / ANALYSIS_CONFIG_FILE
-        config = (
-            AnalysisConfig.from_json(config_path)
-            if config_path.is_file()
-            else AnalysisConfig.for_analysis(analysis)
-        )
-        if config.label not in analysis.kernel_shap:
-            raise LabkitInputError(
-                f"{ANALYSIS_CONFIG_FILE} explains label {config.label!r}, but analysis.json has "
-                f"{', '.join(analysis.labels)}",
-                path=config_path,
-            )
+        analysis = Analysis.from_json(analysis_path)
+        if not config_path.is_file():
+            return cls(analysis=analysis, config=AnalysisConfig.for_analysis(analysis))
+        config = AnalysisConfig.from_json(config_path)
+        check_pair(analysis, config, analysis_path=analysis_path, config_path=config_path)
         return cls(analysis=analysis, config=config)
 
 

@@ -122,14 +122,13 @@ def check_feature_attribution_drift(
     scores: dict[str, float] = {}
     violations = []
     for label, explanation in current.kernel_shap.items():
-        if label not in constraints.kernel_shap:
+        baseline = constraints.explanation_for(label)
+        if baseline is None:
             have = ", ".join(constraints.labels)
             raise LabkitInputError(
                 f"the constraints (baseline analysis.json) have no label {label!r} (labels: {have})"
             )
-        score = ndcg(
-            constraints.kernel_shap[label].global_shap_values, explanation.global_shap_values
-        )
+        score = ndcg(baseline.global_shap_values, explanation.global_shap_values)
         scores[label] = score
         if score < threshold:
             violations.append(

@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from labkit import cloudwatch
+from labkit.errors import LabkitInputError
 from labkit.model_quality.constraints import (
     Constraints,
     ConstraintViolations,
@@ -91,7 +92,15 @@ class Baseline:
 
     @classmethod
     def from_json(cls, directory: str | Path) -> Baseline:
-        return cls(Statistics.from_json(directory), Constraints.from_json(directory))
+        """Read both files; they must be for one problem type (else the check compares nothing)."""
+        statistics, constraints = Statistics.from_json(directory), Constraints.from_json(directory)
+        if statistics.problem_type != constraints.problem_type:
+            raise LabkitInputError(
+                f"statistics.json is for {statistics.problem_type} but constraints.json is for "
+                f"{constraints.problem_type}; both files must come from the same baseline",
+                path=directory,
+            )
+        return cls(statistics, constraints)
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,12 @@ class Constraints:
         block = data[CONSTRAINTS_KEYS[problem_type]]
         if not isinstance(block, dict):
             raise LabkitInputError(f"{CONSTRAINTS_KEYS[problem_type]} must be an object", path=path)
+        if not block:  # every execution would pass with nothing checked
+            raise LabkitInputError(
+                f"{CONSTRAINTS_KEYS[problem_type]} holds no metric constraint, so nothing would "
+                "be checked; keep at least one metric",
+                path=path,
+            )
         parsed = {}
         for metric, entry in block.items():
             parsed[metric] = _parse_constraint(problem_type, metric, entry, path)

@@ -76,8 +76,22 @@ class Statistics:
             raise LabkitInputError(
                 f"expected exactly one of {', '.join(METRICS_KEYS.values())}", path=path
             )
-        item_count = data.get("dataset", {}).get("item_count", 0)
-        return cls(found[0], int(item_count), data[METRICS_KEYS[found[0]]])
+        key = METRICS_KEYS[found[0]]
+        dataset = data.get("dataset")
+        item_count = dataset.get("item_count") if isinstance(dataset, dict) else None
+        if isinstance(item_count, bool) or not isinstance(item_count, int) or item_count < 0:
+            raise LabkitInputError(
+                f"dataset.item_count: expected a whole number of rows, found {item_count!r}",
+                path=path,
+            )
+        block = data[key]
+        if not isinstance(block, dict):
+            raise LabkitInputError(f"{key}: expected an object, found {block!r}", path=path)
+        for name, entry in block.items():
+            if isinstance(entry, dict) and "value" in entry:
+                for field_name in ("value", "standard_deviation"):
+                    _check_number(entry.get(field_name), f"{key}.{name}.{field_name}", path)
+        return cls(found[0], item_count, block)
 
     @classmethod
     def from_json(cls, path: str | Path) -> Statistics:
@@ -265,11 +279,41 @@ def _notes(
             f'standard deviations are "NaN": {len(cols.labels)} rows, '
             f"the service needs at least {STD_MIN_ITEMS}"
         )
+    if probability is not None and cols.scores is not None:
+        note = _probability_note(cols.scores, probability)
+        if note is not None:
+            notes.append(note)
     if cols.problem_type == "BinaryClassification" and probability is None:
         notes.append(
             "no probability column: auc, au_prc and the curves use the predicted class as the score"
         )
     return tuple(notes)
+
+
+def _check_number(value: Any, where: str, path: str | Path | None) -> None:
+    """A metric field holds a number or the file's "NaN"; anything else is refused by JSON path."""
+    if value == NAN:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise LabkitInputError(f'{where}: expected a number or "NaN", found {value!r}', path=path)
+
+
+def _probability_note(scores: np.ndarray, probability: str) -> str | None:
+    """Name the probabilities outside [0, 1]; the metrics still rank them as scores.
+
+    [U] reference: operations.md §5.1 — AWS documents no check on probability_attribute
+    values, so the twin keeps computing (auc and the curves only rank the scores; a row is
+    predicted positive when its score is above the threshold) and says so in the report.
+    """
+    outside = (scores < 0.0) | (scores > 1.0)
+    if not outside.any():
+        return None
+    first = int(outside.nonzero()[0][0])
+    return (
+        f"column {probability!r}: {int(outside.sum())} of {len(scores)} values lie outside "
+        f"[0, 1] (first {float(scores[first])!r} at data row {first + 1}); they are used as "
+        "scores as given"
+    )
 
 
 def _spelled(value: float) -> float | str:

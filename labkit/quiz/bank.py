@@ -124,10 +124,18 @@ def check_bank(questions: Iterable[Question], *, notebooks: Iterable[str] = NOTE
             found.append(f"task {q.task!r} is not a Task 4.1 line")
         if not q.objective.strip():
             found.append("has no objective")
-        if q.lesson and (q.lesson.partition("#")[0] not in known or not q.lesson.partition("#")[2].strip()):
+        if q.lesson and not _names_a_section(q.lesson, known):
             found.append(f"lesson {q.lesson!r} is not '<notebook stem>#<heading>'")
         problems += [f"{q.id}: {p}" for p in found]
     return problems
+
+
+def _names_a_section(lesson: str, known: set[str]) -> bool:
+    """``<notebook stem>#<heading>``, or ``deeper/NN_…#<heading>`` for lesson NN's "Going deeper" notebook."""
+    notebook, _, heading = lesson.partition("#")
+    folder, _, stem = notebook.rpartition("/")
+    lesson_ok = notebook in known if not folder else folder == "deeper" and any(k[:3] == stem[:3] for k in known)
+    return lesson_ok and bool(heading.strip())
 
 
 def check_exam_bank(questions: Sequence[Question], *, min_questions: int = EXAM_MIN_QUESTIONS) -> list[str]:

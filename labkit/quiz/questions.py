@@ -145,10 +145,14 @@ class Question:
 def lesson_link(lesson: str) -> tuple[str, str]:
     """``("02 · The idea", "02_model_quality_drift.ipynb#The-idea")`` for ``"02_model_quality_drift#The idea"``.
 
+    A lesson in ``notebooks/deeper/`` is written ``"deeper/05_…#heading"``; its label says "(deeper)".
+
     The anchor is JupyterLab's: the heading's text with spaces replaced by hyphens.
     """
     notebook, _, heading = lesson.partition("#")
-    label = f"{notebook[:2]} · {heading}" if heading else notebook
+    folder, _, stem = notebook.rpartition("/")  # "deeper/05_…": a "Going deeper" notebook
+    number = f"{stem[:2]} (deeper)" if folder else stem[:2]
+    label = f"{number} · {heading}" if heading else notebook
     return label, f"{notebook}.ipynb" + (f"#{heading.replace(' ', '-')}" if heading else "")
 
 

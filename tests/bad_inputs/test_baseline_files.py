@@ -263,7 +263,7 @@ def bias_args(tmp_path: Path) -> list:
     "content, needle",
     [
         ('{"ver', "not valid JSON"),
-        ('{"version": "1.0", "pre_training_bias_metrics": 3}', "not a Clarify bias analysis.json"),
+        ('{"version": "1.0", "pre_training_bias_metrics": 3}', "pre_training_bias_metrics: expected an object"),
     ],
 )
 def test_corrupted_bias_baseline(content, needle, bias_args, tmp_path, run_cli):

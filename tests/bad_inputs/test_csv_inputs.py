@@ -229,3 +229,59 @@ def test_fewer_columns_than_the_baseline_fire_missing_column_check(tmp_path, bas
     assert [(v["feature_name"], v["constraint_check_type"]) for v in violations(tmp_path)] == [
         ("income", "missing_column_check")
     ]
+
+
+# -- window columns matched to the baseline by name ------------------------------------------------
+
+
+def checks(tmp_path: Path) -> list[tuple[str, str]]:
+    return [(v["feature_name"], v["constraint_check_type"]) for v in violations(tmp_path)]
+
+
+def test_a_csv_without_its_header_is_not_a_silent_pass(tmp_path, baseline, run_cli):
+    """Same column count, no header: the first data row becomes the names, nothing matches."""
+    path = write(tmp_path / "no_header.csv", good_rows(shift=40))
+    run = monitor_run(run_cli, path, baseline, tmp_path)
+    run.assert_completed()
+    assert run.code == 1
+    assert "is the CSV's header row missing?" in run.stdout
+    assert checks(tmp_path) == [
+        ("age", "missing_column_check"),
+        ("income", "missing_column_check"),
+        ("plan", "missing_column_check"),
+        ("60", "extra_column_check"),
+        ("1000", "extra_column_check"),
+        ("a", "extra_column_check"),
+    ]
+    assert items_analysed(tmp_path) == N_ROWS - 1
+    assert run.number(r"(\d+) violation\(s\)") == 6
+
+
+def test_a_renamed_column_is_missing_and_extra_by_name(tmp_path, baseline, run_cli):
+    path = write(tmp_path / "renamed.csv", "age,salary,plan\n" + good_rows())
+    run = monitor_run(run_cli, path, baseline, tmp_path)
+    assert run.code == 1 and "header row missing" not in run.stdout
+    assert checks(tmp_path) == [
+        ("income", "missing_column_check"),
+        ("salary", "extra_column_check"),
+    ]
+    description = violations(tmp_path)[0]["description"]
+    assert description == (
+        "There are missing columns in current dataset. Number of columns in current dataset: 3, "
+        "Number of columns in baseline constraints: 3"
+    )
+
+
+def test_reordered_columns_are_matched_by_name(tmp_path, baseline, run_cli):
+    rows = "".join(f"{'ab'[i % 2]},{1000 + 7 * i},{20 + i % 40}\n" for i in range(N_ROWS))
+    path = write(tmp_path / "reordered.csv", "plan,income,age\n" + rows)
+    run = monitor_run(run_cli, path, baseline, tmp_path)
+    assert run.code == 0, run.stdout
+    assert checks(tmp_path) == []
+
+
+def test_a_shift_in_a_reordered_window_is_found_on_its_column(tmp_path, baseline, run_cli):
+    rows = "".join(f"{'ab'[i % 2]},{1000 + 7 * i},{60 + i % 40}\n" for i in range(N_ROWS))
+    path = write(tmp_path / "reordered.csv", "plan,income,age\n" + rows)
+    assert monitor_run(run_cli, path, baseline, tmp_path).code == 1
+    assert checks(tmp_path) == [("age", "baseline_drift_check")]

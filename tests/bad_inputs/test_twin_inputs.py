@@ -363,3 +363,72 @@ def test_ndcg_threshold_out_of_range(threshold, explained, tmp_path, run_cli):
     mx_monitor(run_cli, explained, window, tmp_path, "--threshold", threshold).assert_failed(
         "--threshold"
     )
+
+
+def _edited_baseline(explained, tmp_path: Path, analysis_change=None, config_change=None) -> Path:
+    import shutil
+
+    copy = tmp_path / "edited_baseline"
+    shutil.copytree(explained[2], copy)
+    for name, change in (("analysis.json", analysis_change), ("analysis_config.json", config_change)):
+        if change is not None:
+            document = json.loads((copy / name).read_text())
+            change(document)
+            (copy / name).write_text(json.dumps(document))
+    return copy
+
+
+def _mx_monitor_on(run_cli, explained, baseline: Path, tmp_path: Path):
+    model, window, _, _ = explained
+    return run_cli("model-explainability", "monitor", "--input", window, "--model", model, "--label", "default",
+                   "--baseline", baseline, "--output", tmp_path / "out")  # fmt: skip
+
+
+def _rename_feature(analysis: dict) -> None:
+    values = analysis["explanations"]["kernel_shap"]["label0"]["global_shap_values"]
+    values["salary"] = values.pop("income")
+
+
+def _relabel(new: str):
+    def change(analysis: dict) -> None:
+        shap = analysis["explanations"]["kernel_shap"]
+        shap[new] = shap.pop("label0")  # the twin keys it label0, as Clarify (issue 19)
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change, needles",
+    [
+        (_rename_feature, ["global_shap_values names 'salary'", "same baseline"]),
+        (_relabel("approved"), ["kernel_shap has no label 'label0'", "approved"]),
+    ],
+    ids=["another_baseline", "another_label"],
+)
+def test_an_analysis_that_does_not_fit_its_config_is_refused(
+    change, needles, explained, tmp_path, run_cli
+):
+    copy = _edited_baseline(explained, tmp_path, analysis_change=change)
+    _mx_monitor_on(run_cli, explained, copy, tmp_path).assert_failed(copy / "analysis.json", *needles)
+
+
+def test_clarify_label0_without_label_headers_is_accepted(explained, tmp_path, run_cli):
+    """Clarify names the explanation label0 when no label_headers are set (real outputs)."""
+
+    copy = _edited_baseline(
+        explained, tmp_path, analysis_change=_relabel("label0"),
+        config_change=lambda config: config.pop("predictor", None),
+    )  # fmt: skip
+    run = _mx_monitor_on(run_cli, explained, copy, tmp_path)
+    run.assert_completed()
+    assert "label0: NDCG" in run.stdout
+
+
+def test_a_lone_label0_explains_the_label_the_config_names(explained, tmp_path, run_cli):
+    def name_the_label(config: dict) -> None:
+        config.setdefault("predictor", {})["label_headers"] = ["default"]
+
+    copy = _edited_baseline(explained, tmp_path, config_change=name_the_label)
+    run = _mx_monitor_on(run_cli, explained, copy, tmp_path)
+    run.assert_completed()
+    assert "default: NDCG" in run.stdout

@@ -89,3 +89,15 @@ def test_metrics_file_is_written_by_cloudwatch(report, tmp_path):
     path = cloudwatch.write_metrics(report.cloudwatch_metrics(timestamp=WHEN), tmp_path)
     frame = cloudwatch.metrics_frame(report.cloudwatch_metrics(timestamp=WHEN))
     assert path.exists() and set(frame["Feature"]) == {"x", "k"}
+
+
+def test_the_three_names_the_aws_page_documents_are_told_apart_from_the_sdk_dashboards(report):
+    from labkit.data_quality.metrics import AWS_PAGE, SDK_DASHBOARD, metric_source
+
+    names = {m.metric_name for m in report.cloudwatch_metrics(timestamp=WHEN)}
+    documented = {n for n in names if metric_source(n) == AWS_PAGE}
+    # AWS page "CloudWatch Metrics": feature_data_ for numeric fields, the other two for all fields.
+    assert documented == {"feature_data_x", "feature_non_null_x", "feature_baseline_drift_x",
+                          "feature_non_null_k", "feature_baseline_drift_k"}  # fmt: skip
+    assert metric_source("feature_null_x") == SDK_DASHBOARD
+    assert metric_source("feature_data") == SDK_DASHBOARD  # a bare prefix names no feature

@@ -199,11 +199,12 @@ def test_violations_are_ordered_by_feature_then_check_type(baseline):
     window.loc[100:199, "plan"] = None
     found = [(v.feature_name, v.constraint_check_type) for v in run(window, baseline).violations]
     # Baseline features in baseline order, then the window's extra columns; within a feature the
-    # docs table's order. 4 columns against 3: extra_column_check only ([U] a count comparison),
-    # though score is absent. age drifts: its Integral values are still sketched.
+    # docs table's order. Columns are matched by name ([U] data-quality.md §4.1): score is missing
+    # and coupon, extra2 are extra. age drifts: its Integral values are still sketched.
     assert found == [
         ("age", "data_type_check"),
         ("age", "baseline_drift_check"),
+        ("score", "missing_column_check"),
         ("plan", "completeness_check"),
         ("plan", "categorical_values_check"),
         ("coupon", "extra_column_check"),

@@ -208,3 +208,17 @@ def test_probability_threshold_outside_0_1_in_an_analysis_config_names_the_file(
     with pytest.raises(LabkitInputError) as info:
         Baseline.from_json(tmp_path)
     assert info.value.path == str(tmp_path / "analysis_config.json")
+
+
+def test_monitor_refuses_a_baseline_it_cannot_compare_with(baseline):
+    """Before any computing: a baseline with no stage, or made for another facet, is refused."""
+    from dataclasses import replace
+
+    with pytest.raises(LabkitInputError, match="holds neither pre_training_bias_metrics"):
+        monitor(_data(seed=1), replace(baseline, analysis=BiasReport(None, None)))
+    other = replace(baseline, config=replace(baseline.config, facet="region"))
+    with pytest.raises(LabkitInputError, match="facets has no facet 'region' \\(it has: age\\)"):
+        monitor(_data(seed=1), other)
+    threshold = replace(baseline, config=replace(baseline.config, facet_values_or_threshold=(60,)))
+    with pytest.raises(LabkitInputError, match="no entry for facet value '60'"):
+        monitor(_data(seed=1), threshold)

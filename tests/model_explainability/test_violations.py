@@ -76,7 +76,15 @@ def test_every_label_is_checked():
 
 def test_label_missing_from_constraints_is_an_error():
     with pytest.raises(LabkitInputError, match="no label 'default'"):
-        check_feature_attribution_drift(analysis(TRAINING), analysis(LIVE, label="default"))
+        check_feature_attribution_drift(
+            analysis(TRAINING, label="approved"), analysis(LIVE, label="default")
+        )
+
+
+def test_a_lone_label0_explains_the_named_label():
+    # Clarify writes label0 when no label_headers are set, even when the job named its label.
+    scores, _ = check_feature_attribution_drift(analysis(TRAINING), analysis(LIVE, label="default"))
+    assert scores == {"default": ndcg(TRAINING, LIVE)}
 
 
 def test_round_trip_and_docs_fixture(tmp_path):

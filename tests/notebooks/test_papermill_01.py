@@ -16,14 +16,14 @@ NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_data_quality_
 PARAMETERS = {"seed": 1, "window_size": 600, "sampling_percentage": 50, "use_widgets": False}
 
 
-def _run(tmp_path: Path, mean_shift_sd: float) -> Path:
+def _run(tmp_path: Path, mean_shift_sd: float) -> tuple[Path, object]:
     output_dir = tmp_path / f"shift_{mean_shift_sd}"
-    pm.execute_notebook(
+    executed = pm.execute_notebook(
         str(NOTEBOOK), str(tmp_path / f"01_shift_{mean_shift_sd}.ipynb"),
         parameters={**PARAMETERS, "mean_shift_sd": mean_shift_sd, "output_dir": str(output_dir)},
         kernel_name="python3", cwd=str(NOTEBOOK.parent), progress_bar=False,
     )  # fmt: skip
-    return output_dir
+    return output_dir, executed
 
 
 def _read(path: Path):
@@ -37,9 +37,14 @@ def _income_drift(output_dir: Path) -> float:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict[float, Path]:
+def executions(tmp_path_factory) -> dict[float, tuple[Path, object]]:
     tmp_path = tmp_path_factory.mktemp("papermill_01")
     return {shift: _run(tmp_path, shift) for shift in (0.0, 2.5)}
+
+
+@pytest.fixture(scope="module")
+def runs(executions) -> dict[float, Path]:
+    return {shift: output_dir for shift, (output_dir, _) in executions.items()}
 
 
 def test_a_strong_shift_gives_a_larger_distance_and_a_drift_violation(runs):
@@ -79,3 +84,20 @@ def test_the_baseline_and_the_edited_constraints_are_written(runs):
         constraints["monitoring_config"]["distribution_constraints"]["comparison_method"]
         == "Robust"
     )
+
+
+def test_the_metrics_use_the_sdk_namespace_and_dimensions(executions, shown):
+    # The kit's reading [U]: the SDK dashboard's spelling, not the CloudWatch page's "/…/data-metric".
+    output_dir, executed = executions[2.5]
+    # The container's metrics folder (/opt/ml/output/metrics/cloudwatch), not the report folder.
+    lines = (output_dir / "metrics" / "cloudwatch_metrics.jsonl").read_text(encoding="utf-8")
+    metrics = [json.loads(line) for line in lines.splitlines()]
+    assert not (output_dir / "monitoring" / "cloudwatch_metrics.jsonl").exists()
+    drift = next(m for m in metrics if m["MetricName"] == "feature_baseline_drift_income")
+    assert [d["Name"] for d in drift["Dimensions"]] == ["Endpoint", "MonitoringSchedule", "Feature"]
+    assert "aws/sagemaker/Endpoints/data-metrics" in shown(executed)  # the table's namespace column
+
+
+def test_run_all_answers_no_quiz_and_no_exercise(executions, unanswered):
+    for _, executed in executions.values():
+        unanswered(executed)

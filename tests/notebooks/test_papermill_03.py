@@ -54,3 +54,9 @@ def test_a_large_base_rate_shift_moves_dpl_but_only_post_training_metrics_violat
     assert published["Value"] == dpl
     assert {d["Name"]: d["Value"] for d in published["Dimensions"]}["BiasStage"] == "Pre-training"
     assert not (out / "monitoring" / "cloudwatch_metrics.jsonl").exists()  # not a report file
+
+    # Run All answers no question: the quizzes print their questions, with no key and no choice.
+    cells = json.loads((tmp_path / "03.ipynb").read_text(encoding="utf-8"))["cells"]
+    printed = "\n".join("".join(o.get("text", "")) for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
+    assert "Which kinds of metrics did your execution's constraint_violations.json list?" in printed
+    assert "← your choice" not in printed and "Answer:" not in printed

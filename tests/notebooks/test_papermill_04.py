@@ -77,6 +77,13 @@ def test_half_the_signal_keeps_the_ranking_close_and_writes_no_violation(output_
     assert full_ndcg < mx.NDCG_THRESHOLD <= half
 
 
+def test_the_quizzes_start_unanswered(output_dir):
+    cells = json.loads((output_dir.parent / "04.ipynb").read_text(encoding="utf-8"))["cells"]
+    printed = "\n".join("".join(o.get("text", "")) for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
+    assert "Which statement is true of the constraint_violations.json your execution wrote?" in printed
+    assert "← your choice" not in printed and "Answer:" not in printed
+
+
 def test_the_cloudwatch_file_carries_the_window_attributions(output_dir):
     lines = (output_dir / "metrics" / "cloudwatch_metrics.jsonl").read_text(encoding="utf-8")
     metrics = [json.loads(line) for line in lines.splitlines()]

@@ -60,25 +60,36 @@ def test_the_page_is_where_3_of_4_datapoints_first_breach(out):
     assert {e["detail-type"] for e in sent} == {"CloudWatch Alarm State Change"}
 
 
-def test_reports_follow_the_schedules_and_inputs(out):
+def test_reports_follow_the_schedules_and_the_quizzes_start_unanswered(out):
     reports = out / "reports" / "credit-endpoint"
     hours = sorted(
         p.parent.relative_to(reports / "data-quality-hourly").as_posix()
         for p in (reports / "data-quality-hourly").rglob("statistics.json")
     )
-    assert (
-        len(hours) == 46 and hours[0] == "2024/05/01/01"
-    )  # 48 executions, 2 failed for lack of data
-    assert (
-        out
-        / "batch"
-        / "reports"
-        / "nightly-batch-quality"
-        / "2024"
-        / "05"
-        / "04"
-        / "03"
-        / "constraint_violations.json"
-    ).exists()
-    now = list((out / "now").rglob("statistics.json"))
+    # 48 executions, 2 failed for lack of data
+    assert len(hours) == 46 and hours[0] == "2024/05/01/01"
+    printed = _printed(out.parent / "05.ipynb")
+    assert "Q1. When did the alarm's SNS action page" in printed
+    assert "← your choice" not in printed and "Answer:" not in printed
+
+
+def _printed(path: Path) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join(
+        "".join(o.get("text", "")) for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])
+    )
+
+
+DEEPER = NOTEBOOK.parent / "deeper" / "05_batch_now_and_ab_statistics.ipynb"
+
+
+def test_the_deeper_notebook_monitors_a_batch_job_and_runs_now_once(tmp_path):
+    pm.execute_notebook(
+        str(DEEPER), str(tmp_path / "05b.ipynb"), parameters={"seed": 3, "use_widgets": False, "output_dir": str(tmp_path / "out")},
+        kernel_name="python3", cwd=str(DEEPER.parent), progress_bar=False,
+    )  # fmt: skip
+    batch = tmp_path / "out" / "batch" / "reports" / "nightly-batch-quality" / "2024" / "05" / "04" / "03"
+    assert (batch / "constraint_violations.json").exists()
+    assert json.loads((batch / "statistics.json").read_text())["dataset"]["item_count"] == 500
+    now = list((tmp_path / "out" / "now").rglob("statistics.json"))
     assert len(now) == 1 and json.loads(now[0].read_text())["dataset"]["item_count"] == 600

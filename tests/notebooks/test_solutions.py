@@ -15,19 +15,10 @@ import nbformat
 import papermill as pm
 import pytest
 
-from labkit import exercises
+from labkit import exercises, quiz
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-STEMS = (
-    "00_start_here",
-    "01_data_quality_drift",
-    "02_model_quality_drift",
-    "03_bias_drift",
-    "04_feature_attribution_drift",
-    "05_monitoring_workflow",
-    "06_on_sagemaker",
-    "07_exam_review",
-)
+STEMS = quiz.NOTEBOOKS  # the numbered sequence, defined once
 
 
 def _declared_parameters(path: Path) -> set[str]:

@@ -189,3 +189,13 @@ def test_a_broken_bank_file_names_the_file_and_line(tmp_path, monkeypatch):
     _bank_dir(tmp_path / "2", monkeypatch, "- {id: q1, text: t, options: {a: A}, answer: a, explanation: e}\n")
     with pytest.raises(ValueError, match=r"07_x.yaml: 'q1': question 'q1': needs at least two options"):
         quiz.load_questions()
+
+
+def test_a_lesson_may_be_a_going_deeper_section_but_not_any_folder():
+    from labkit.quiz.bank import _names_a_section
+
+    known = {"05_monitoring_workflow"}
+    assert _names_a_section("deeper/05_batch_now_and_ab_statistics#A one-off review", known)
+    assert not _names_a_section("deeper/09_nothing#A heading", known)
+    assert not _names_a_section("elsewhere/05_batch#A heading", known)
+    assert not _names_a_section("deeper/05_batch", known)
