@@ -10,20 +10,29 @@ so the bias and the explainability executions have the same file set and layout:
 - A monitoring execution writes ``constraint_violations.json`` only when it found violations
   [C: executions that ended ``Completed`` list analysis.json and report.{html,ipynb,pdf} and no
   violations file, and the SDK's ``latest_monitoring_constraint_violations()`` reports it
-  missing; the ``CompletedWithViolations`` ones add it]. Clarify's reports
-  (report.html/.ipynb/.pdf) are not written by the kit: docs/fidelity.md.
+  missing; the ``CompletedWithViolations`` ones add it].
+- Beside analysis.json, baselining jobs and executions write report.html, report.ipynb and
+  report.pdf [C: the same listings]; the kit's reports hold analysis.json's numbers
+  (``labkit.clarify_report``, [U] content).
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
 from labkit.paths import write_text
 
-__all__ = ["VIOLATIONS_FILE", "clarify_dumps", "write_clarify_json", "write_execution_files"]
+__all__ = [
+    "VIOLATIONS_FILE",
+    "clarify_dumps",
+    "write_analysis_files",
+    "write_clarify_json",
+    "write_execution_files",
+]
 
 VIOLATIONS_FILE = "constraint_violations.json"
 
@@ -43,15 +52,24 @@ def write_clarify_json(data: Any, path: str | Path) -> Path:
     return write_text(path, clarify_dumps(data))
 
 
+def write_analysis_files(
+    directory: str | Path, analysis: Mapping[str, Any], violations: Mapping[str, Any] | None = None
+) -> list[Path]:
+    """analysis.json and the three reports (and the violations, when there are any)."""
+    from labkit.clarify_report import write_reports
+
+    directory = Path(directory)
+    written = [write_clarify_json(analysis, directory / "analysis.json")]
+    if violations is not None and violations["violations"]:
+        written.append(write_clarify_json(violations, directory / VIOLATIONS_FILE))
+    return written + write_reports(directory, analysis, violations)
+
+
 def write_execution_files(
     directory: str | Path, analysis: _ClarifyFile, violations: _ClarifyFile
 ) -> list[Path]:
-    """A Clarify monitoring execution's files: analysis.json, and the violations if there are any."""
-    directory = Path(directory)
-    written = [write_clarify_json(analysis.to_dict(), directory / "analysis.json")]
-    if violations.to_dict()["violations"]:
-        written.append(write_clarify_json(violations.to_dict(), directory / VIOLATIONS_FILE))
-    return written
+    """A Clarify monitoring execution's files: analysis.json, the reports, the violations if any."""
+    return write_analysis_files(directory, analysis.to_dict(), violations.to_dict())
 
 
 def _refuse_non_finite(value: Any) -> None:

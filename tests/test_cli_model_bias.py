@@ -102,6 +102,9 @@ def test_baseline_writes_constraints_and_config(baseline_dir):
     assert sorted(p.name for p in baseline_dir.iterdir()) == [
         "analysis.json",
         "analysis_config.json",
+        "report.html",
+        "report.ipynb",
+        "report.pdf",
     ]
 
 
@@ -131,7 +134,9 @@ def test_monitor_same_data_exits_0(tmp_path, baseline_dir):
     ]
     assert main(argv) == EXIT_OK
     # No violations: analysis.json only, as real Clarify executions that end Completed.
-    assert [p.name for p in out.iterdir()] == ["analysis.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "analysis.json", "report.html", "report.ipynb", "report.pdf",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("rule", ["point", "bootstrap"])

@@ -67,14 +67,16 @@ def monitor_args(files, window, out, base):
 def test_baseline_then_monitor(files, tmp_path, capsys):
     base = tmp_path / "baseline"
     assert run(files, *baseline_args(files, base)) == EXIT_OK
-    assert sorted(p.name for p in base.iterdir()) == ["analysis.json", "analysis_config.json"]
+    assert sorted(p.name for p in base.iterdir()) == [
+        "analysis.json", "analysis_config.json", "report.html", "report.ipynb", "report.pdf",
+    ]  # fmt: skip
     # Keyed label0 although --label names the target column, as real baselines (2023, 2024).
     assert list(json.loads((base / "analysis.json").read_text())["explanations"]["kernel_shap"]) == [
         "label0"
     ]
 
     assert run(files, *monitor_args(files, "window.csv", tmp_path / "ok", base)) == EXIT_OK
-    assert [p.name for p in (tmp_path / "ok").iterdir()] == ["analysis.json"]  # no violations
+    assert not (tmp_path / "ok" / "constraint_violations.json").exists()  # no violations
 
     assert (
         run(files, *monitor_args(files, "drifted.csv", tmp_path / "bad", base)) == EXIT_VIOLATIONS

@@ -242,7 +242,7 @@ def test_bias_analysis_json_has_the_real_shape(tmp_path):
     assert text.splitlines()[:3] == real_text.splitlines()[:3]
 
 
-def test_bias_execution_files_match_the_real_set_without_clarifys_reports(tmp_path):
+def test_bias_execution_files_match_the_real_set(tmp_path):
     real = load("model_bias/execution_files_2024-01-19_endpoint.json")["CompletedWithViolations"]
     baseline = BiasReport.from_json(REAL / "model_bias/analysis_baseline_2024-01-19_endpoint.json")
     config = BIAS_RUNS["2024-01-19_endpoint"][2]
@@ -251,7 +251,8 @@ def test_bias_execution_files_match_the_real_set_without_clarifys_reports(tmp_pa
     from labkit.clarify_files import write_execution_files
 
     written = sorted(p.name for p in write_execution_files(tmp_path, window, violations))
-    assert written == [f for f in real if not f.startswith("report.")]  # docs/fidelity.md
+    assert written == real
+    assert sorted(p.name for p in tmp_path.iterdir()) == real
 
 
 # --- feature attribution drift ---------------------------------------------------------------
@@ -305,7 +306,7 @@ def test_explainability_twin_writes_the_real_analysis_shape_and_file_set(tmp_pat
     assert not report.has_violations
     report.to_json(tmp_path / "execution")
     written_files = sorted(p.name for p in (tmp_path / "execution").iterdir())
-    assert written_files == [f for f in real_files if not f.startswith("report.")]
+    assert written_files == real_files
     assert math.isfinite(report.ndcg["label0"])
 
 
@@ -335,3 +336,27 @@ def test_bias_cli_monitors_a_window_against_the_real_baseline(tmp_path, capsys):
 
 def load_path(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["model_bias/analysis_baseline_2024-01-19_endpoint.json",
+                                  "model_explainability/analysis_baseline_2023-01-19_batch.json"])  # fmt: skip
+def test_the_reports_hold_the_analysis_numbers_in_three_readable_files(name, tmp_path):
+    from labkit.clarify_report import write_reports
+
+    analysis = load(name)
+    violations = load("model_bias/constraint_violations_2024-01-19_endpoint.json")
+    paths = write_reports(tmp_path, analysis, violations if "bias" in name else None)
+    html_text, notebook, pdf = (p.read_bytes() for p in paths)
+    a_number = "0.28176563733194276" if "bias" in name else "0.040536113796899004"
+    cells = json.loads(notebook)["cells"]
+    assert a_number.encode() in html_text
+    assert a_number in "".join("".join(c["source"]) for c in cells)
+    assert json.loads(notebook)["nbformat"] == 4
+    # A well-formed PDF: every cross-reference offset points at its object, one page per 60 lines.
+    xref = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    table = pdf[xref:].split(b"\n")[3:]
+    offsets = [int(line[:10]) for line in table if line.endswith(b" n ")]
+    for number, offset in enumerate(offsets, start=1):
+        assert pdf[offset:].startswith(f"{number} 0 obj".encode()), number
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+    assert a_number.encode() in pdf

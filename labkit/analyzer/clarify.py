@@ -9,8 +9,8 @@ and the window's data, and adds ``constraint_violations.json`` and CloudWatch me
 service hands those over is not published [U: the Model Monitor analyzer's variables, see
 ``contract``]. The computations are the twins' (``labkit.model_bias``,
 ``labkit.model_explainability``), as the ``labkit model-bias`` / ``model-explainability``
-commands call them, and write their files through ``labkit.clarify_files``. Clarify's
-HTML/PDF/notebook reports are not produced (docs/fidelity.md).
+commands call them, and write their files through ``labkit.clarify_files`` (reports included:
+``labkit.clarify_report``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from labkit.analyzer import datasets
 from labkit.analyzer.contract import JobFailure
 from labkit.analyzer.job import JobContext, JobResult
 from labkit.analyzer.predictor import EndpointModel, model_outputs
-from labkit.clarify_files import write_clarify_json
+from labkit.clarify_files import write_analysis_files, write_clarify_json
 from labkit.errors import LabkitInputError
 from labkit.jsonfiles import read_json
 
@@ -80,7 +80,10 @@ def _analysis(
     if shap:
         document.update(explain(context, config, data, config_path=config_path).analysis.to_dict())
     output = context.path(c.CLARIFY_OUTPUT)
-    write_clarify_json(document, output / c.ANALYSIS_FILE)
+    if "report" in (config.get("methods") or {}):  # the SDK's run_bias / run_explainability ask for it [C SDK]
+        write_analysis_files(output, document)
+    else:
+        write_clarify_json(document, output / c.ANALYSIS_FILE)
     print(f"analysed {len(data)} records: wrote {output / c.ANALYSIS_FILE}")
     return JobResult(c.clarify_message(0))
 

@@ -131,8 +131,7 @@ def _baseline(args: argparse.Namespace) -> int:
             seed=args.seed,
             use_logit=args.use_logit,
         )
-    print(baseline.config.to_json(args.output))
-    print(baseline.analysis.to_json(args.output))
+    print(baseline.to_json(args.output))  # analysis.json, the reports and analysis_config.json
     return EXIT_OK
 
 

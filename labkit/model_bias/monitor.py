@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from labkit.clarify_files import write_execution_files
+from labkit.clarify_files import write_analysis_files, write_execution_files
 from labkit.cloudwatch import DEFAULT_ENDPOINT, DEFAULT_SCHEDULE, MetricDatum, dimensions, namespace
 from labkit.errors import LabkitInputError
 from labkit.model_bias.bootstrap import (
@@ -65,9 +65,12 @@ class Baseline:
     config: BiasConfig
 
     def to_json(self, directory: str | Path) -> Path:
-        """Write ``analysis.json`` (and ``analysis_config.json`` beside it); return analysis.json's path."""
+        """Write what a baselining job leaves: analysis.json and the reports, plus analysis_config.json.
+
+        Returns analysis.json's path. The SDK uploads the config into the same output prefix.
+        """
         self.config.to_json(directory)
-        return self.analysis.to_json(directory)
+        return write_analysis_files(directory, self.analysis.to_dict())[0]
 
     @classmethod
     def from_json(cls, path: str | Path) -> Baseline:
@@ -123,8 +126,8 @@ class MonitoringReport:
     def to_json(self, directory: str | Path) -> Path:
         """Write what the execution writes into ``directory``; return it.
 
-        ``analysis.json`` always; ``constraint_violations.json`` only when there are violations,
-        as real Clarify executions do (``labkit.clarify_files``).
+        ``analysis.json`` and the reports always; ``constraint_violations.json`` only when there
+        are violations, as real Clarify executions do (``labkit.clarify_files``).
         """
         write_execution_files(directory, self.analysis, self.violations)
         return Path(directory)

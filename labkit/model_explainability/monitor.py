@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from labkit import cloudwatch
-from labkit.clarify_files import write_execution_files
+from labkit.clarify_files import write_analysis_files, write_execution_files
 from labkit.csvfiles import require_columns
 from labkit.errors import LabkitInputError
 from labkit.model_explainability.analysis import (
@@ -112,9 +112,12 @@ class Baseline:
         ).fit(self.config.shap_baseline_frame(data))
 
     def to_json(self, directory: str | Path) -> Path:
-        """Write analysis.json and analysis_config.json; return the analysis.json path."""
+        """Write what a baselining job leaves: analysis.json and the reports, plus analysis_config.json.
+
+        Returns analysis.json's path. The SDK uploads the config into the same output prefix.
+        """
         self.config.to_json(directory)
-        return self.analysis.to_json(directory)
+        return write_analysis_files(directory, self.analysis.to_dict())[0]
 
     @classmethod
     def from_json(cls, path: str | Path) -> Baseline:
@@ -157,8 +160,8 @@ class MonitoringReport:
     def to_json(self, directory: str | Path) -> Path:
         """Write what the execution writes into ``directory``; return it.
 
-        analysis.json always; constraint_violations.json only when there are violations: real
-        executions without any leave it out (``labkit.clarify_files``).
+        analysis.json and the reports always; constraint_violations.json only when there are
+        violations: real executions without any leave it out (``labkit.clarify_files``).
         """
         write_execution_files(directory, self.analysis, self.violations)
         return Path(directory)

@@ -54,7 +54,10 @@ def baseline():
 def test_baseline_writes_the_constraints_and_its_config_and_reads_them_back(baseline, tmp_path):
     path = baseline.to_json(tmp_path)
     assert path.name == "analysis.json"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["analysis.json", "analysis_config.json"]
+    # A baselining job's output with the config the SDK uploads beside it (real 2023/2024 runs).
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "analysis.json", "analysis_config.json", "report.html", "report.ipynb", "report.pdf",
+    ]  # fmt: skip
     data = json.loads(path.read_text())
     # The real baselines' order (2023, 2024 runs; tests/fixtures/real/): post-training first.
     assert list(data) == ["version", "post_training_bias_metrics", "pre_training_bias_metrics"]
@@ -98,7 +101,9 @@ def test_a_window_that_favours_older_applicants_violates_dppl_and_di(baseline, t
     # Only post-training metrics are checked, as in every real bias drift execution.
     assert report.violations.metric_names() <= {m.name for m in POSTTRAINING_METRICS}
     out = report.to_json(tmp_path)
-    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "constraint_violations.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "analysis.json", "constraint_violations.json", "report.html", "report.ipynb", "report.pdf",
+    ]  # fmt: skip: the real execution's file set
     assert BiasReport.from_json(out) == report.analysis
 
 

@@ -53,7 +53,9 @@ def test_baseline_holds_the_constraints_and_the_config(baseline, credit_df):
 def test_baseline_round_trip(baseline, tmp_path):
     path = baseline.to_json(tmp_path)
     assert path == tmp_path / "analysis.json"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["analysis.json", "analysis_config.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "analysis.json", "analysis_config.json", "report.html", "report.ipynb", "report.pdf",
+    ]  # fmt: skip
     assert Baseline.from_json(tmp_path) == baseline
     assert Baseline.from_json(tmp_path / "analysis.json") == baseline  # the file, its config beside
     with pytest.raises(LabkitInputError, match="baseline directory"):
@@ -65,7 +67,9 @@ def test_no_drift_on_fresh_data_from_the_same_distribution(baseline, credit_mode
     assert report.ndcg["label0"] > 0.95
     assert not report.has_violations and len(report.violations) == 0
     # A real execution without violations writes no constraint_violations.json (2023, 2024 runs).
-    assert [p.name for p in report.to_json(tmp_path).iterdir()] == ["analysis.json"]
+    assert sorted(p.name for p in report.to_json(tmp_path).iterdir()) == [
+        "analysis.json", "report.html", "report.ipynb", "report.pdf",
+    ]  # fmt: skip
 
 
 def test_reversed_ranking_is_a_violation(baseline, credit_model, credit_df, tmp_path):
