@@ -95,6 +95,8 @@ def _data_quality_monitor(context: JobContext, fmt, output) -> JobResult:
         window, path, latest = datasets.read_captured(context, fmt, names)
     else:
         window, path = datasets.read_table(context, fmt, typed=False)
+        if fmt.kind == c.CSV_FORMAT and not fmt.header:
+            window = datasets.name_by_position(window, names)
         latest = None
     report = data_quality.monitor(window, statistics, constraints, path=path)
     report.to_json(output)  # statistics, constraints and violations, as the CLI writes them

@@ -18,7 +18,7 @@ from labkit.analyzer import contract as c
 from labkit.cli import main
 from labkit.jsonfiles import read_json
 
-from .conftest import END, MODEL_MONITOR_IMAGE, START, features, iso, run_analyzer
+from .conftest import END, MODEL_MONITOR_IMAGE, START, features, iso, run_analyzer, stage_csv
 
 CSV_FORMAT = json.dumps(
     {"csv": {"header": True, "output_columns_position": "START"}}
@@ -201,6 +201,37 @@ def test_batch_transform_csv_execution_publishes_to_the_batch_namespace(
         "2024-03-01T10:00:00Z"
     }  # metric_time wins over end_time
     assert "in aws/sagemaker/ModelMonitoring/data-metrics" in run.stdout
+
+
+@pytest.mark.parametrize(("shift", "extra_column", "expected"), [
+    (0, False, set()),                                        # the baseline's own rows, no names
+    (40, False, {("baseline_drift_check", "age")}),           # drift is still seen, by position
+    (0, True, {("extra_column_check", "_c4")}),               # a fifth column keeps its Spark name
+])  # fmt: skip
+def test_headerless_batch_transform_csv_is_matched_to_the_baseline_by_position(
+    tmp_path, train, cli_baseline, shift, extra_column, expected
+):
+    """A batch transform's files carry no header; the checks must still run, column by column."""
+    import pandas as pd
+
+    root = tmp_path / "root"
+    stage_baseline(root, cli_baseline)
+    frame = pd.read_csv(train)
+    frame["age"] += shift
+    if extra_column:
+        frame["note"] = "x"
+    stage_csv(root, c.BATCH_TRANSFORM_INPUT, frame, "part-0.csv", header=False)
+    headerless = json.dumps({"csv": {"header": False, "output_columns_position": "START"}})
+    env = monitoring_environment(
+        **{c.DATASET_FORMAT: headerless, c.DATASET_SOURCE: str(c.BATCH_TRANSFORM_INPUT)}
+    )
+    del env[c.ENDPOINT_NAME]
+
+    run = run_analyzer(root, env, image=MODEL_MONITOR_IMAGE)
+
+    assert run.code == 0, run.stderr
+    found = read_json(run.path("/opt/ml/processing/resultdata") / c.VIOLATIONS_FILE)["violations"]
+    assert {(v["constraint_check_type"], v["feature_name"]) for v in found} == expected
 
 
 @pytest.mark.parametrize(
