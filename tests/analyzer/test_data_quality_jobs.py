@@ -138,9 +138,10 @@ def test_monitoring_execution_on_captured_data(tmp_path, cli_baseline, predictio
     # The same files as the CLI twin on the same capture folder and window.
     cli_out = tmp_path / "cli"
     argv = ["data-quality", "monitor", "--input", str(c.container_path(root, c.ENDPOINT_INPUT)), "--baseline", str(cli_baseline),
-            "--output", str(cli_out), "--include-output", "--start", iso(START), "--end", iso(END)]  # fmt: skip
+            "--output", str(cli_out), "--include-output", "--start", iso(START), "--end", iso(END),
+            "--metrics-dir", str(tmp_path / "cli-metrics"), "--endpoint", "credit-ep", "--schedule", "credit-schedule"]  # fmt: skip
     assert main(argv) == (1 if violations else 0)
-    for name in (c.STATISTICS_FILE, c.VIOLATIONS_FILE):
+    for name in (c.STATISTICS_FILE, c.CONSTRAINTS_FILE, c.VIOLATIONS_FILE):
         assert (out / name).read_bytes() == (cli_out / name).read_bytes(), name
 
     # Metrics: JSON lines under /opt/ml/output/metrics/cloudwatch, never in the report folder.
@@ -148,8 +149,8 @@ def test_monitoring_execution_on_captured_data(tmp_path, cli_baseline, predictio
         (run.path(c.CLOUDWATCH_METRICS_DIR) / c.CLOUDWATCH_METRICS_FILE).read_text().splitlines()
     )
     entries = [json.loads(line) for line in lines]
-    cli_entries = read_json(cli_out / "cloudwatch_metrics.json")
-    assert [e["MetricName"] for e in entries] == [e["MetricName"] for e in cli_entries]
+    cli_metrics = tmp_path / "cli-metrics" / c.CLOUDWATCH_METRICS_FILE
+    assert "\n".join(lines) + "\n" == cli_metrics.read_text()  # one writer, the same file
     assert {e["Timestamp"] for e in entries} == {iso(END)}
     assert all(
         e["Dimensions"][:2]
