@@ -64,3 +64,21 @@ def test_duplicates_and_splitting_change_nothing():
 def test_texts_not_numbers_are_counted():
     """Deequ hashes the cell's text before any cast: "8" and "8.0" are two values."""
     assert HyperLogLog().add(["8", "8.0", "8"]).count() == 2
+
+
+def test_between_400_and_the_raw_zone_deequ_corrects_the_raw_estimate():
+    """Deequ's count uses linear counting only while it gives ≤ 400 (the HLL++ paper's threshold
+    for P = 9); above that, the raw estimate minus the tabulated bias. Newer Spark (3.4+) also
+    keeps linear counting while the raw estimate is under 2.5·m, so its approx_count_distinct
+    can differ here; the twin follows Deequ, which the container runs."""
+    import math
+
+    from labkit.data_quality import hyperloglog
+
+    sketch = HyperLogLog().add([f"id-{i}" for i in range(700)])
+    registers = sketch.registers.tolist()
+    zeros = registers.count(0)
+    linear = hyperloglog.REGISTERS * math.log(hyperloglog.REGISTERS / zeros)
+    raw = hyperloglog.ALPHA_M2 / sum(1.0 / (1 << r) for r in registers)
+    assert linear > hyperloglog.LINEAR_COUNTING_THRESHOLD and raw < 2.5 * hyperloglog.REGISTERS
+    assert sketch.count() == math.floor(raw - hyperloglog._bias(raw) + 0.5) != round(linear)
