@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     baseline = commands.add_parser("baseline", help="write statistics.json and constraints.json")
     baseline.add_argument(
-        "--input", required=True, type=Path, help="baseline dataset: CSV with a header row"
+        "--input", required=True, type=_input, help="baseline dataset: CSV with a header row (or an s3:// URI with --engine spark)"
     )
     baseline.add_argument("--output", required=True, type=Path, help="folder for the two files")
     _add_engine_options(baseline)
@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "monitor", help="write statistics.json and constraint_violations.json"
     )
     monitor.add_argument(
-        "--input", required=True, type=Path,
+        "--input", required=True, type=_input,
         help="CSV with a header, a capture .jsonl file, or a capture folder (read recursively)",
     )  # fmt: skip
     monitor.add_argument(
@@ -163,7 +163,9 @@ def _read_window(
     args: argparse.Namespace, names: list[str], strings: Collection[str]
 ) -> tuple[pd.DataFrame | DatasetProfile, datetime]:
     """The window (a CSV's profile, or captured rows as text cells) and the metrics' timestamp."""
-    path: Path = args.input
+    path = args.input
+    if isinstance(path, str):  # a URI (s3://…): only Spark reads it
+        return _profile_csv(args, path, strings=strings), args.end or _now()
     if not path.exists():
         raise LabkitInputError("no such file or directory", path=path)
     if path.is_file() and path.suffix.lower() not in (".jsonl", ".json"):
@@ -177,12 +179,14 @@ def _read_window(
     return _read_capture(args, names)
 
 
-def _profile_csv(args: argparse.Namespace, path: Path, *, strings: Collection[str] = ()):
+def _profile_csv(args: argparse.Namespace, path: Path | str, *, strings: Collection[str] = ()):
     """The CSV's DatasetProfile from the chosen engine, with a progress bar when asked for."""
     if args.engine == "spark":
         from labkit.data_quality import spark
 
         return spark.profile_csv(path, count_values_of=strings)
+    if isinstance(path, str):
+        raise LabkitInputError("a URI input needs --engine spark (the local engine reads files)", path=path)
     from tqdm import tqdm
 
     from labkit.data_quality import engine
@@ -245,6 +249,11 @@ def _read_capture(args: argparse.Namespace, names: list[str]) -> tuple[pd.DataFr
 def _print_more(total: int) -> None:
     if total > SHOWN_PROBLEMS:
         print(f"    … and {total - SHOWN_PROBLEMS} more")
+
+
+def _input(text: str) -> Path | str:
+    """A local path, or a URI such as s3://bucket/key kept as text (Path would fold its //)."""
+    return text if "://" in text else Path(text)
 
 
 def _time(text: str) -> datetime:
