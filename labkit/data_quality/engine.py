@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from pathlib import Path
 
-from labkit.csvfiles import CHUNK_BYTES, CsvText
+from labkit.csvfiles import CHUNK_BYTES, CsvText, array_pieces
 from labkit.data_quality.profile import VALUE_COUNT_LIMIT, ColumnProfile, DatasetProfile, column_names
 from labkit.data_quality.types import column_text_from_arrow
 
@@ -58,7 +58,8 @@ def profile_csv(
     for chunk in reader.chunks():
         profile.item_count += chunk.n_rows
         for name, texts in zip(names, chunk.columns):
-            profile.columns[name].add(column_text_from_arrow(texts))
+            for piece in array_pieces(texts):
+                profile.columns[name].add(column_text_from_arrow(piece))
         if progress is not None:
             progress(chunk.n_bytes)
     recount = [
@@ -79,5 +80,6 @@ def _count_values(reader: CsvText, names: list[str], positions: list[int], profi
         profile.columns[names[position]].value_limit = None
     for chunk in reader.chunks(columns=positions):
         for position, texts in zip(positions, chunk.columns):
-            present, counts = column_text_from_arrow(texts).present_texts()
-            profile.columns[names[position]].count_values(present.to_pylist(), counts.tolist())
+            for piece in array_pieces(texts):
+                present, counts = column_text_from_arrow(piece).present_texts()
+                profile.columns[names[position]].count_values(present.to_pylist(), counts.tolist())

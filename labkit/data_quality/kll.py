@@ -142,7 +142,7 @@ class KLLBuilder:
 
     @property
     def _total(self) -> int:
-        return sum(self._capacity(h) for h in range(len(self.levels)))
+        return sum(self._capacities[: len(self.levels)])
 
     def _actual(self) -> int:
         return sum(len(level) for level in self.levels)
@@ -152,6 +152,10 @@ class KLLBuilder:
         return 2 * (math.ceil(self.sketch_size * math.pow(self.shrinking_factor, height) / 2) + 1)
 
     def _expand(self) -> None:
+        if not hasattr(self, "_capacities"):
+            self._capacities: list[int] = []
+        if len(self._capacities) <= len(self.levels):
+            self._capacities.append(self._capacity(len(self.levels)))
         self.levels.append(np.empty(0))
         self.compactions.append(0)
         self.offsets.append(0)
@@ -177,7 +181,7 @@ class KLLBuilder:
     def _condense(self) -> None:
         """The lowest full compactor spills half of its items one level up (Deequ ``condense``)."""
         for h in range(len(self.levels)):
-            if len(self.levels[h]) >= self._capacity(h):
+            if len(self.levels[h]) >= self._capacities[h]:
                 if h + 1 >= len(self.levels):
                     self._expand()
                 buffer = self.levels[h]
