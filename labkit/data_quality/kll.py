@@ -70,29 +70,18 @@ class KLLSketch:
 
     def rank(self, x: np.ndarray | float) -> np.ndarray:
         """Total weight of items ≤ x (Deequ ``getRank``, inclusive)."""
-        items, cumulative = self._sorted
-        idx = np.searchsorted(items, x, side="right")
-        return (
-            np.where(idx > 0, cumulative[np.maximum(idx - 1, 0)], 0)
-            if len(items)
-            else np.zeros_like(x)
-        )
+        return self._weight_below(x, "right")
 
     def rank_exclusive(self, x: np.ndarray | float) -> np.ndarray:
         """Total weight of items < x (Deequ ``getRankExclusive``)."""
-        items, cumulative = self._sorted
-        idx = np.searchsorted(items, x, side="left")
-        return (
-            np.where(idx > 0, cumulative[np.maximum(idx - 1, 0)], 0)
-            if len(items)
-            else np.zeros_like(x)
-        )
+        return self._weight_below(x, "left")
 
-    def quantile(self, q: float) -> float:
-        """The smallest item whose inclusive rank reaches ``q`` of the total weight."""
+    def _weight_below(self, x: np.ndarray | float, side: str) -> np.ndarray:
         items, cumulative = self._sorted
-        position = int(np.searchsorted(cumulative, q * cumulative[-1], side="left"))
-        return float(items[min(position, len(items) - 1)])
+        if not len(items):
+            return np.zeros_like(x)
+        idx = np.searchsorted(items, x, side=side)
+        return np.where(idx > 0, cumulative[np.maximum(idx - 1, 0)], 0)
 
     def buckets(self, minimum: float, maximum: float) -> list[tuple[float, float, int]]:
         """The 10 (lower_bound, upper_bound, count) buckets of Deequ ``KLLSketch.computeMetricFrom``.
