@@ -100,6 +100,11 @@ class CsvText:
             self.names = [f"_c{i}" for i in range(len(fields))]
             self._data_start, self._data_line = bom, 1
 
+    @property
+    def header_bytes(self) -> int:
+        """Bytes before the first record (byte-order mark, blank lines, header line)."""
+        return self._data_start
+
     def chunks(self, columns: Sequence[int] | None = None) -> Iterator[TextChunk]:
         """The records after the header, ``chunk_bytes`` of text at a time (whole lines each).
 

@@ -47,7 +47,7 @@ def profile_csv(
     features, which the monitor's drift and domain checks compare). Other columns stop counting
     values past ``VALUE_COUNT_LIMIT`` distinct texts; if one of them turns out to be String, its
     values are counted in a second pass over that column only. ``progress`` is called with the
-    bytes of text consumed.
+    bytes of the file consumed (the header first, then each chunk), which add up to its size.
     """
     reader = CsvText(path, header=header, chunk_bytes=chunk_bytes)
     names = column_names(reader.names)
@@ -55,6 +55,8 @@ def profile_csv(
     profile = DatasetProfile(
         {name: ColumnProfile(value_limit=None if name in keep else VALUE_COUNT_LIMIT) for name in names}
     )
+    if progress is not None:
+        progress(reader.header_bytes)
     for chunk in reader.chunks():
         profile.item_count += chunk.n_rows
         for name, texts in zip(names, chunk.columns):
