@@ -21,7 +21,6 @@ Prints a table; asserts nothing. ``benchmarks/run.py`` calls ``measure`` for its
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -106,33 +105,40 @@ def write_csvs(rows: int, folder: Path) -> tuple[Path, Path]:
 def timed(command: list[str]) -> Run:
     """Wall time and peak RSS of one process and its children (Spark's JVM is one).
 
-    The peak is the larger of the process's own ``ru_maxrss`` and the largest sum of the RSS of
-    the process tree, sampled every 50 ms with psutil.
+    The peak is the larger of the process's own high-water mark (``VmHWM`` in /proc, read until
+    it exits) and the largest sum of the RSS of the process tree, sampled every 50 ms with
+    psutil. Not ``wait4``'s ``ru_maxrss``: a forked child starts with its parent's, so a large
+    benchmark process would inflate every number.
     """
     import psutil
 
     started = time.perf_counter()
     log = tempfile.TemporaryFile()  # Spark logs a lot: a pipe could fill up and stall the child
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
-    tree_peak, watched = 0, psutil.Process(process.pid)
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
+    peak, watched = 0, psutil.Process(process.pid)
+    while process.poll() is None:
         try:
             members = [watched, *watched.children(recursive=True)]
-            tree_peak = max(tree_peak, sum(m.memory_info().rss for m in members))
-        except psutil.Error:
+            peak = max(peak, sum(m.memory_info().rss for m in members), _high_water_mark(process.pid))
+        except (psutil.Error, OSError):
             pass
         time.sleep(0.05)
     seconds = time.perf_counter() - started
-    code = process.returncode = os.waitstatus_to_exitcode(status)
+    code = process.returncode
     log.seek(0)
     errors = log.read().decode(errors="replace")
     log.close()
     if code not in (0, 1):
         raise RuntimeError(f"{' '.join(command)} failed ({code}): {errors[-800:]}")
-    return Run(seconds, max(usage.ru_maxrss * 1024, tree_peak) / 2**20, code)
+    return Run(seconds, peak / 2**20, code)
+
+
+def _high_water_mark(pid: int) -> int:
+    """VmHWM of a process in bytes (Linux); 0 where /proc has no such line."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def labkit(reference: Path, window: Path, out: Path, *, engine: str = "local") -> Run:
