@@ -93,7 +93,9 @@ def write_csvs(rows: int, folder: Path) -> tuple[Path, Path]:
             for j in range(N_CATEGORICAL):
                 k = 3 + 3 * j
                 weights = np.arange(k, 0, -1) / np.arange(k, 0, -1).sum()
-                columns[f"c{j}"] = pa.array(rng.choice([f"level_{i}" for i in range(k)], n, p=weights))
+                columns[f"c{j}"] = pa.array(
+                    rng.choice([f"level_{i}" for i in range(k)], n, p=weights)
+                )
             table = pa.table(columns)
             if writer is None:
                 writer = pacsv.CSVWriter(str(path), table.schema)
@@ -119,7 +121,9 @@ def timed(command: list[str]) -> Run:
     while process.poll() is None:
         try:
             members = [watched, *watched.children(recursive=True)]
-            peak = max(peak, sum(m.memory_info().rss for m in members), _high_water_mark(process.pid))
+            peak = max(
+                peak, sum(m.memory_info().rss for m in members), _high_water_mark(process.pid)
+            )
         except (psutil.Error, OSError):
             pass
         time.sleep(0.05)
@@ -145,14 +149,18 @@ def labkit(reference: Path, window: Path, out: Path, *, engine: str = "local") -
     """baseline + monitor: the two processes' times added, the larger peak."""
     base = [sys.executable, "-m", "labkit", "data-quality"]
     extra = ["--engine", engine, "--no-progress"]
-    first = timed([*base, "baseline", "--input", str(reference), "--output", str(out / "b"), *extra])
+    first = timed(
+        [*base, "baseline", "--input", str(reference), "--output", str(out / "b"), *extra]
+    )
     second = timed([*base, "monitor", "--input", str(window), "--baseline", str(out / "b"),
                     "--output", str(out / "m"), *extra])  # fmt: skip
     return Run(first.seconds + second.seconds, max(first.peak_mib, second.peak_mib), second.code)
 
 
 def median_run(runs: list[Run]) -> Run:
-    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mib for r in runs), runs[-1].code)
+    return Run(
+        statistics.median(r.seconds for r in runs), max(r.peak_mib for r in runs), runs[-1].code
+    )
 
 
 def measure(
@@ -170,13 +178,32 @@ def measure(
         for n in rows:
             print(f"  writing {n:,}-row CSVs ...", file=sys.stderr, flush=True)
             reference, window = write_csvs(n, folder)
-            tools: list[tuple[str, object]] = [("labkit baseline + monitor", lambda: labkit(reference, window, folder))]
+            tools: list[tuple[str, object]] = [
+                ("labkit baseline + monitor", lambda: labkit(reference, window, folder))
+            ]
             if n <= plain_up_to:
-                tools.append(("plain pandas + scipy loop", lambda: timed([sys.executable, "-c", PLAIN, str(reference), str(window)])))
+                tools.append(
+                    (
+                        "plain pandas + scipy loop",
+                        lambda: timed([sys.executable, "-c", PLAIN, str(reference), str(window)]),
+                    )
+                )
                 if evidently_python:
-                    tools.append(("Evidently DataDriftPreset", lambda: timed([evidently_python, "-c", EVIDENTLY, str(reference), str(window)])))
+                    tools.append(
+                        (
+                            "Evidently DataDriftPreset",
+                            lambda: timed(
+                                [evidently_python, "-c", EVIDENTLY, str(reference), str(window)]
+                            ),
+                        )
+                    )
             if spark and n <= plain_up_to:
-                tools.append(("labkit --engine spark (local[*])", lambda: labkit(reference, window, folder, engine="spark")))
+                tools.append(
+                    (
+                        "labkit --engine spark (local[*])",
+                        lambda: labkit(reference, window, folder, engine="spark"),
+                    )
+                )
             for name, run in tools:  # fmt: skip
                 print(f"  {name}, {n:,} rows × {repeats} ...", file=sys.stderr, flush=True)
                 out.append((name, n, median_run([run() for _ in range(repeats)])))
@@ -190,9 +217,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--evidently-python", help="a Python that has Evidently (pandas < 3)")
-    parser.add_argument("--spark", action="store_true", help="also time --engine spark (needs PySpark, Java)")
+    parser.add_argument(
+        "--spark", action="store_true", help="also time --engine spark (needs PySpark, Java)"
+    )
     args = parser.parse_args()
-    results = measure(args.rows, repeats=args.repeats, evidently_python=args.evidently_python, spark=args.spark)
+    results = measure(
+        args.rows, repeats=args.repeats, evidently_python=args.evidently_python, spark=args.spark
+    )
     print(f"{'what':<34} {'rows':>11} {'wall s':>8} {'peak MiB':>9}")
     for name, n, run in results:
         print(f"{name:<34} {n:>11,} {run.seconds:>8.1f} {run.peak_mib:>9.0f}")

@@ -38,7 +38,16 @@ from labkit.errors import LabkitInputError
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["CHUNK_BYTES", "CsvText", "TextChunk", "array_pieces", "read_csv", "read_csv_text", "require_columns", "to_numeric"]
+__all__ = [
+    "CHUNK_BYTES",
+    "CsvText",
+    "TextChunk",
+    "array_pieces",
+    "read_csv",
+    "read_csv_text",
+    "require_columns",
+    "to_numeric",
+]
 
 CHUNK_BYTES = 32 * 2**20  # text read per chunk: bounds memory whatever the file's size
 _BOM = b"\xef\xbb\xbf"
@@ -82,20 +91,29 @@ class CsvText:
         except FileNotFoundError:
             raise LabkitInputError("file not found", path=self.path) from None
         except IsADirectoryError:
-            raise LabkitInputError("expected a CSV file, found a directory", path=self.path) from None
+            raise LabkitInputError(
+                "expected a CSV file, found a directory", path=self.path
+            ) from None
         bom = len(_BOM) if first.startswith(_BOM) else 0  # Excel's "CSV UTF-8" mark is dropped
         first = first[bom:]
         start = re.search(rb"[^\r\n]", first)  # blank lines before the header carry no record
         if start is None:
-            raise LabkitInputError("file is empty, expected a CSV with a header row", path=self.path)
+            raise LabkitInputError(
+                "file is empty, expected a CSV with a header row", path=self.path
+            )
         end = _LINE_END.search(first, start.start())
         line = _line_breaks(first, start.start()) + 1
-        fields = _split_line(first[start.start() : end.start() if end else len(first)], self.path, line, bom)
+        fields = _split_line(
+            first[start.start() : end.start() if end else len(first)], self.path, line, bom
+        )
         if header:
             _check_header(fields, self.path)
             self.names = fields
             header_end = end.end() if end else len(first)
-            self._data_start, self._data_line = bom + header_end, _line_breaks(first, header_end) + 1
+            self._data_start, self._data_line = (
+                bom + header_end,
+                _line_breaks(first, header_end) + 1,
+            )
         else:
             self.names = [f"_c{i}" for i in range(len(fields))]
             self._data_start, self._data_line = bom, 1
@@ -126,7 +144,9 @@ class CsvText:
                 if _HAS_TEXT.search(block):
                     start_byte = file.tell() - len(carry) - len(block)
                     chunk = _parse_block(block, len(self.names), line, self.path, start_byte)
-                    selected = chunk.columns if columns is None else [chunk.columns[i] for i in columns]
+                    selected = (
+                        chunk.columns if columns is None else [chunk.columns[i] for i in columns]
+                    )
                     if chunk.n_rows:
                         yield TextChunk(selected, line, len(block))
                 line += _line_breaks(block, len(block))
@@ -161,12 +181,16 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame({c: _infer(text[c]) for c in text.columns}, columns=text.columns)
 
 
-def require_columns(df: pd.DataFrame, columns: Iterable[str], *, path: str | Path | None = None) -> None:
+def require_columns(
+    df: pd.DataFrame, columns: Iterable[str], *, path: str | Path | None = None
+) -> None:
     """Raise naming the first column that ``df`` lacks, and the columns it has."""
     for column in columns:
         if column not in df.columns:
             have = ", ".join(map(str, df.columns)) or "none"
-            raise LabkitInputError(f"no such column (columns are: {have})", path=path, column=column)
+            raise LabkitInputError(
+                f"no such column (columns are: {have})", path=path, column=column
+            )
 
 
 def to_numeric(series: pd.Series, *, path: str | Path | None = None) -> pd.Series:
@@ -249,7 +273,9 @@ def _line_breaks(data: bytes, end: int) -> int:
     return lf + data.count(b"\r", 0, end) - data.count(b"\r\n", 0, end)
 
 
-def _parse_block(block: bytes, width: int, first_line: int, path: Path, start_byte: int) -> TextChunk:
+def _parse_block(
+    block: bytes, width: int, first_line: int, path: Path, start_byte: int
+) -> TextChunk:
     """Whole lines of CSV text → one string array per column, or a located LabkitInputError."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -297,7 +323,9 @@ def _canonical_quoting(block: bytes, first_line: int, path: Path) -> bytes:
             continue  # the UTF-8 error is reported with its byte position by _locate_problem
         fields, unclosed = _csv_fields(text)
         if unclosed:
-            raise LabkitInputError(_UNCLOSED, path=path, line=first_line + _line_breaks(block, start))
+            raise LabkitInputError(
+                _UNCLOSED, path=path, line=first_line + _line_breaks(block, start)
+            )
         out = io.StringIO()
         csv.writer(out, lineterminator="").writerow(fields)
         pieces += [block[last:start], out.getvalue().encode("utf-8")]
@@ -344,7 +372,9 @@ def _locate_problem(block: bytes, width: int, first_line: int, path: Path, start
     try:
         text = block.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise LabkitInputError(f"not UTF-8 text (byte {start_byte + exc.start})", path=path) from None
+        raise LabkitInputError(
+            f"not UTF-8 text (byte {start_byte + exc.start})", path=path
+        ) from None
     for number, line in enumerate(_LINE_BREAK.split(text), start=first_line):
         if not line:
             continue
@@ -353,7 +383,9 @@ def _locate_problem(block: bytes, width: int, first_line: int, path: Path, start
             raise LabkitInputError(_UNCLOSED, path=path, line=number)
         if len(fields) != width:
             raise LabkitInputError(
-                f"expected {width} fields as in the header, found {len(fields)}", path=path, line=number
+                f"expected {width} fields as in the header, found {len(fields)}",
+                path=path,
+                line=number,
             )
     raise LabkitInputError("malformed CSV", path=path, line=first_line)
 
@@ -362,10 +394,15 @@ def _check_header(names: list[str], path: Path) -> None:
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         if not name.strip():
-            raise LabkitInputError(f"header field {i + 1} is blank; every column needs a name", path=path, line=1)
+            raise LabkitInputError(
+                f"header field {i + 1} is blank; every column needs a name", path=path, line=1
+            )
         if name in seen:
             raise LabkitInputError(
-                f"duplicate column name (fields {seen[name] + 1} and {i + 1})", path=path, line=1, column=name
+                f"duplicate column name (fields {seen[name] + 1} and {i + 1})",
+                path=path,
+                line=1,
+                column=name,
             )
         seen[name] = i
 

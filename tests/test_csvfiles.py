@@ -34,7 +34,9 @@ def csv_module_cells(path: Path) -> list[list[str | None]]:
 
 
 @given(
-    st.integers(1, 4).flatmap(lambda w: st.lists(st.lists(CELL, min_size=w, max_size=w), max_size=25)),
+    st.integers(1, 4).flatmap(
+        lambda w: st.lists(st.lists(CELL, min_size=w, max_size=w), max_size=25)
+    ),
     st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC]),
 )
 def test_cells_equal_the_csv_modules(tmp_path_factory, rows, quoting):
@@ -46,7 +48,9 @@ def test_cells_equal_the_csv_modules(tmp_path_factory, rows, quoting):
 
 
 @given(st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=1, max_size=30), st.data())
-def test_an_unclosed_quote_is_refused_on_its_line_or_nothing_is_merged(tmp_path_factory, rows, data):
+def test_an_unclosed_quote_is_refused_on_its_line_or_nothing_is_merged(
+    tmp_path_factory, rows, data
+):
     """Delete one quote character anywhere: the reader refuses naming that line, or reads as
     many rows as the file has records (a record never swallows the next)."""
     path = tmp_path_factory.mktemp("csv") / "f.csv"
@@ -142,7 +146,13 @@ def test_split_csv_lines_names_the_payload_line():
         split_csv_lines('1,2\n"3,4\n5,6', where="payload ")
 
 
-@given(st.lists(st.text(alphabet=st.sampled_from(list('a1 ,"')), min_size=1, max_size=10), min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list('a1 ,"')), min_size=1, max_size=10),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_any_line_reads_as_the_csv_module_reads_that_line(tmp_path_factory, lines):
     """Raw lines, quotes anywhere: the same cells as csv.reader on each line, or a refusal."""
     path = tmp_path_factory.mktemp("csv") / "f.csv"

@@ -23,7 +23,12 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from labkit.csvfiles import CHUNK_BYTES, CsvText, array_pieces
-from labkit.data_quality.profile import VALUE_COUNT_LIMIT, ColumnProfile, DatasetProfile, column_names
+from labkit.data_quality.profile import (
+    VALUE_COUNT_LIMIT,
+    ColumnProfile,
+    DatasetProfile,
+    column_names,
+)
 from labkit.data_quality.types import column_text_from_arrow
 
 __all__ = ["ENGINES", "profile_csv"]
@@ -53,7 +58,10 @@ def profile_csv(
     names = column_names(reader.names)
     keep = set(count_values_of)
     profile = DatasetProfile(
-        {name: ColumnProfile(value_limit=None if name in keep else VALUE_COUNT_LIMIT) for name in names}
+        {
+            name: ColumnProfile(value_limit=None if name in keep else VALUE_COUNT_LIMIT)
+            for name in names
+        }
     )
     if progress is not None:
         progress(reader.header_bytes)
@@ -68,14 +76,19 @@ def profile_csv(
         i
         for i, name in enumerate(names)
         if not profile.columns[name].has_value_counts
-        and (name in keep or profile.columns[name].type_counts().inferred_type not in ("Integral", "Fractional"))
+        and (
+            name in keep
+            or profile.columns[name].type_counts().inferred_type not in ("Integral", "Fractional")
+        )
     ]
     if recount:
         _count_values(reader, names, recount, profile)
     return profile
 
 
-def _count_values(reader: CsvText, names: list[str], positions: list[int], profile: DatasetProfile) -> None:
+def _count_values(
+    reader: CsvText, names: list[str], positions: list[int], profile: DatasetProfile
+) -> None:
     """Second pass: exact value counts of the columns that gave them up in the first."""
     for position in positions:
         profile.columns[names[position]].values = {}

@@ -92,9 +92,10 @@ def _bias(estimate: float) -> float:
     nearest = int(np.searchsorted(estimates, estimate, side="left"))
     low = max(nearest - BIAS_NEIGHBOURS + 1, 0)
     high = min(low + BIAS_NEIGHBOURS, len(estimates))
-    while high < len(estimates) and (estimate - estimates[high]) ** 2 < (
-        estimate - estimates[low]
-    ) ** 2:
+    while (
+        high < len(estimates)
+        and (estimate - estimates[high]) ** 2 < (estimate - estimates[low]) ** 2
+    ):
         low, high = low + 1, high + 1
     return float(sum(BIAS_P9[low:high]) / (high - low))
 
@@ -117,13 +118,21 @@ def _utf8_buffers(texts: Iterable[str] | np.ndarray) -> tuple[np.ndarray, np.nda
 
     array = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else None
     if array is None:
-        array = pa.array(list(texts) if not isinstance(texts, np.ndarray) else texts, pa.large_string())
+        array = pa.array(
+            list(texts) if not isinstance(texts, np.ndarray) else texts, pa.large_string()
+        )
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     array = array.cast(pa.large_string())
     _, offsets_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.empty(0, np.uint8)
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[
+        array.offset : array.offset + len(array) + 1
+    ]
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)
+        if data_buffer is not None
+        else np.empty(0, np.uint8)
+    )
     return data, offsets
 
 
@@ -179,7 +188,9 @@ def xxhash64(data: np.ndarray, offsets: np.ndarray, seed: int = HASH_SEED) -> np
             active = remaining >= 8
             if not active.any():
                 break
-            k = _round(np.zeros(int(active.sum()), dtype=np.uint64), _read(data, position[active], 8))
+            k = _round(
+                np.zeros(int(active.sum()), dtype=np.uint64), _read(data, position[active], 8)
+            )
             h[active] = _rotl(h[active] ^ k, 27) * _P1 + _P4
             position[active] += 8
             remaining[active] -= 8

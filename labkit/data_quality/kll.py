@@ -175,7 +175,9 @@ class KLLBuilder:
                     self._expand()
                 buffer = self.levels[h]
                 even = len(buffer) - len(buffer) % 2
-                if self.compactions[h] % 2 == 1:  # NonSampleCompactor: offset flips every other time
+                if (
+                    self.compactions[h] % 2 == 1
+                ):  # NonSampleCompactor: offset flips every other time
                     self.offsets[h] = 1 - self.offsets[h]
                 promoted = np.sort(buffer[:even])[self.offsets[h] :: 2]
                 self.levels[h] = buffer[even:]  # the odd last item stays
@@ -226,4 +228,4 @@ def rank_error_bound(sketch: KLLSketch) -> int:
     """
     n = sketch.total_weight
     builder = KLLBuilder(sketch_size=sketch.k, shrinking_factor=sketch.c)
-    return int(math.ceil(sum(n / builder._capacity(h) for h in range(len(sketch.data) - 1))))
+    return math.ceil(sum(n / builder._capacity(h) for h in range(len(sketch.data) - 1)))

@@ -83,7 +83,10 @@ class Moments:
             self.m2 = self.m2 + other.m2 + delta * delta * self.count * other.count / count
             self.total += other.total
         self.count = count
-        self.minimum, self.maximum = min(self.minimum, other.minimum), max(self.maximum, other.maximum)
+        self.minimum, self.maximum = (
+            min(self.minimum, other.minimum),
+            max(self.maximum, other.maximum),
+        )
         self.finite = self.finite and other.finite
         self.largest = max(self.largest, other.largest)
 

@@ -27,7 +27,12 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from labkit.data_quality.profile import VALUE_COUNT_LIMIT, ColumnProfile, DatasetProfile, column_names
+from labkit.data_quality.profile import (
+    VALUE_COUNT_LIMIT,
+    ColumnProfile,
+    DatasetProfile,
+    column_names,
+)
 from labkit.errors import LabkitInputError
 
 if TYPE_CHECKING:
@@ -98,12 +103,18 @@ def profile_csv(
     try:
         from pyspark.sql.types import BinaryType, LongType, StructField, StructType
 
-        schema = StructType([StructField("partition", LongType()), StructField("state", BinaryType())])
-        rows = frame.mapInArrow(lambda batches: _profile_partition(batches, names, limits), schema).collect()
+        schema = StructType(
+            [StructField("partition", LongType()), StructField("state", BinaryType())]
+        )
+        rows = frame.mapInArrow(
+            lambda batches: _profile_partition(batches, names, limits), schema
+        ).collect()
     except Exception as exc:
         if isinstance(exc, LabkitInputError):
             raise
-        raise LabkitInputError(f"Spark could not read the CSV: {_first_line(exc)}", path=path) from None
+        raise LabkitInputError(
+            f"Spark could not read the CSV: {_first_line(exc)}", path=path
+        ) from None
     profile = DatasetProfile({name: ColumnProfile(value_limit=limits[name]) for name in names})
     for row in sorted(rows, key=lambda r: r["partition"]):
         profile.merge(pickle.loads(row["state"]))
@@ -141,7 +152,9 @@ def _count_values_with_spark(frame: DataFrame, name: str, column: ColumnProfile)
     """Exact value counts of one column by a Spark groupBy (nulls and "" are missing)."""
     from pyspark.sql import functions as F
 
-    counts = frame.where(F.col(name).isNotNull() & (F.col(name) != "")).groupBy(name).count().collect()
+    counts = (
+        frame.where(F.col(name).isNotNull() & (F.col(name) != "")).groupBy(name).count().collect()
+    )
     column.values, column.value_limit = {}, None
     column.count_values((row[0] for row in counts), (row[1] for row in counts))
 

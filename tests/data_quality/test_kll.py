@@ -76,7 +76,9 @@ def oracle_of(values) -> DeequOracle:
     return oracle
 
 
-@pytest.mark.parametrize("sizes", [(1, 1), (1025, 1025), (3000, 10), (2050, 2050), (9000, 4000), (5000, 20_000)])
+@pytest.mark.parametrize(
+    "sizes", [(1, 1), (1025, 1025), (3000, 10), (2050, 2050), (9000, 4000), (5000, 20_000)]
+)
 def test_merge_equals_deequ_merge(sizes):
     rng = np.random.default_rng(sum(sizes))
     a, b = (rng.normal(size=n).round(3) for n in sizes)

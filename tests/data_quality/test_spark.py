@@ -86,15 +86,22 @@ def test_spark_profile_equals_the_local_one(spark, files):
     remote = data_quality.suggest_baseline(remote_profile)
     assert remote_profile.item_count == 30_000
     assert remote.constraints.to_dict() == local.constraints.to_dict()
-    assert_same(_without_sketches(remote.statistics.to_dict()), _without_sketches(local.statistics.to_dict()))
+    assert_same(
+        _without_sketches(remote.statistics.to_dict()),
+        _without_sketches(local.statistics.to_dict()),
+    )
     for feature in local.statistics.features:
         if feature.numerical is None:
             continue
         merged = remote.statistics.feature(feature.name).numerical
         bound = rank_error_bound(merged.sketch)
-        for (lo, hi, n_local), (lo2, hi2, n_spark) in zip(feature.numerical.buckets, merged.buckets):
+        for (lo, hi, n_local), (lo2, hi2, n_spark) in zip(
+            feature.numerical.buckets, merged.buckets
+        ):
             assert (lo, hi) == (lo2, hi2) or math.isclose(lo, lo2, rel_tol=1e-12)
-            assert abs(n_local - n_spark) <= 2 * bound  # each bucket count is a difference of two ranks
+            assert (
+                abs(n_local - n_spark) <= 2 * bound
+            )  # each bucket count is a difference of two ranks
 
     strings = [f.name for f in local.statistics.features if f.inferred_type == "String"]
     expected = data_quality.monitor(engine.profile_csv(window_path, count_values_of=strings), local)
@@ -107,7 +114,9 @@ def test_spark_profile_equals_the_local_one(spark, files):
         if local.statistics.feature(name).numerical is None:
             assert got.drift[name] == drift  # categorical: exact value counts
             continue
-        sketch = window.columns[name].sketch()  # merged partitions vs one stream: both near the truth
+        sketch = window.columns[
+            name
+        ].sketch()  # merged partitions vs one stream: both near the truth
         slack = 2 * rank_error_bound(sketch) / sketch.total_weight + 1e-12
         assert abs(got.drift[name].value - drift.value) <= slack, name
 
@@ -138,11 +147,15 @@ def test_distinct_counts_equal_sparks_own_hyperloglog(spark, files):
     # linear counting while the raw estimate is under 2.5·m, and Deequ's own count (2.0.2 and
     # HEAD, DeequHyperLogLogPlusPlusUtils.count) keeps the HLL++ paper's threshold of 400 only.
     for n in (300, 2_000, 2_400, 9_000):
-        numbers = spark.range(n).select(F.concat(F.lit("id-"), F.col("id").cast("string")).alias("t"))
+        numbers = spark.range(n).select(
+            F.concat(F.lit("id-"), F.col("id").cast("string")).alias("t")
+        )
         expected = numbers.agg(F.approx_count_distinct("t", 0.05)).first()[0]
         assert HyperLogLog().add([f"id-{i}" for i in range(n)]).count() == expected, n
     texts = ["", "a", "héllo", "x" * 31, "y" * 32, "z" * 100]
-    hashed = spark.createDataFrame([(t,) for t in texts], "t string").select(F.xxhash64("t")).collect()
+    hashed = (
+        spark.createDataFrame([(t,) for t in texts], "t string").select(F.xxhash64("t")).collect()
+    )
     mine = xxhash64(*_utf8_buffers(texts)).view("int64").tolist()
     assert mine == [row[0] for row in hashed]
     assert HyperLogLog().add(texts).count() == 6
@@ -150,8 +163,27 @@ def test_distinct_counts_equal_sparks_own_hyperloglog(spark, files):
 
 def test_cli_engine_spark_writes_the_same_violations(spark, files, tmp_path, capsys):
     baseline_path, window_path = files
-    assert main(["data-quality", "baseline", "--input", str(baseline_path), "--output", str(tmp_path / "b")]) == 0
-    argv = ["data-quality", "monitor", "--input", str(window_path), "--baseline", str(tmp_path / "b")]
+    assert (
+        main(
+            [
+                "data-quality",
+                "baseline",
+                "--input",
+                str(baseline_path),
+                "--output",
+                str(tmp_path / "b"),
+            ]
+        )
+        == 0
+    )
+    argv = [
+        "data-quality",
+        "monitor",
+        "--input",
+        str(window_path),
+        "--baseline",
+        str(tmp_path / "b"),
+    ]
     local_code = main([*argv, "--output", str(tmp_path / "local")])
     spark_code = main([*argv, "--output", str(tmp_path / "spark"), "--engine", "spark"])
     assert local_code == spark_code == 1
