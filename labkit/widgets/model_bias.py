@@ -119,6 +119,8 @@ class BiasDriftSeries:
     baseline: GroupState
     n_bootstrap: int
     confidence_level: float
+    # frame() per metric, built once: the figure, the table and the status line all read it
+    _frames: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __repr__(self) -> str:  # the reports inside make the default repr unreadable
         fired = self.violation_hours()
@@ -127,6 +129,11 @@ class BiasDriftSeries:
     def frame(self, metric: str | None = None) -> pd.DataFrame:
         """One row per hour for ``metric``: value, interval C, range A, verdict, accuracy, error."""
         metric = metric or self.metric
+        if metric not in self._frames:
+            self._frames[metric] = self._frame(metric)
+        return self._frames[metric].copy()
+
+    def _frame(self, metric: str) -> pd.DataFrame:
         rows = []
         for h in self.hours:
             row: dict[str, Any] = dict.fromkeys(_FRAME_METRIC_COLUMNS, math.nan)
@@ -296,10 +303,8 @@ class BiasDriftApp(WidgetApp):
             "n_bootstrap": w.IntSlider(value=100, min=10, max=1_000, step=10, description="bootstrap samples",
                                        continuous_update=False),
         }  # fmt: skip
-        for control in self.controls.values():
-            control.style.description_width = "130px"
         self.live_controls = frozenset({"metric"})  # the hours are cached: a metric change only redraws
-        super().__init__(use_widgets=use_widgets, figsize=(10.0, 3.4), ncols=2, run_button=True)
+        super().__init__(use_widgets=use_widgets, figsize=(8.4, 3.4), ncols=2, run_button=True)
 
     def compute(self, metric: str, share_pct: int, base_rate_pct: int, false_positive_pct: int,
                 window_size: int, n_bootstrap: int) -> BiasDriftSeries:  # fmt: skip
@@ -322,11 +327,25 @@ class BiasDriftApp(WidgetApp):
     def draw(self, axes, result: BiasDriftSeries) -> None:
         left, right = axes
         frame = result.frame()
-        level = f"{100 * result.confidence_level:g} %"
-        title = f"{result.metric}: {level} interval C, B = {result.n_bootstrap}"
-        metric_over_hours(left, frame, metric=result.metric, title=title)
-        accuracy_over_hours(right, frame, baseline_accuracy=result.baseline.accuracy,
-                            group=result.group, title="accuracy")  # fmt: skip
+        self._draw_metric(left, result)
+        self._accuracy = accuracy_over_hours(right, frame, baseline_accuracy=result.baseline.accuracy,
+                                             group=result.group, title="accuracy")  # fmt: skip
+        self.live(*self._accuracy.artists)
+
+    def update(self, result: BiasDriftSeries) -> bool:
+        frame = result.frame()
+        if not self._accuracy.show(frame):
+            return False
+        if result.metric != self._drawn:  # another metric: only its axes are new
+            self._draw_metric(self.redraw_axes(self.axes[0]), result)
+            return True
+        self.axes[0].title.set_text(_title(result))
+        return self._metric.show(frame)
+
+    def _draw_metric(self, ax, result: BiasDriftSeries) -> None:
+        self._drawn = result.metric
+        self._metric = metric_over_hours(ax, result.frame(), metric=result.metric, title=_title(result))
+        self.live(*self._metric.artists, ax.title)
 
     def table(self, result: BiasDriftSeries) -> pd.DataFrame:
         columns = ["hour", "group_rows", "value", "ci_lower", "ci_upper", "allowed_min",
@@ -349,3 +368,8 @@ class BiasDriftApp(WidgetApp):
         return (
             f"{verdict}. Overall accuracy: baseline {accuracy[0]:.3f}, last hour {accuracy[1]:.3f}."
         )
+
+
+def _title(result: BiasDriftSeries) -> str:
+    level = f"{100 * result.confidence_level:g} %"
+    return f"{result.metric}: {level} interval C, B = {result.n_bootstrap}"
