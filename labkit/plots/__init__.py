@@ -16,6 +16,7 @@ are 13.9 px. ``tests/plots`` checks every text of every figure against ``MIN_TEX
 from __future__ import annotations
 
 __all__ = [
+    "ArtistView",
     "BASELINE_COLOR",
     "FIGURE_DPI",
     "FIGURE_WIDTH_MAX_IN",
@@ -92,3 +93,19 @@ def figure_image(fig, *, dpi: int = FIGURE_DPI):
 def text_px(text, dpi: float = FIGURE_DPI) -> float:
     """How many pixels high a matplotlib ``Text`` is drawn in a PNG of ``dpi`` (its font size)."""
     return text.get_fontsize() * dpi / 72
+
+
+class ArtistView:
+    """What a plot function returns: the artists a change moves, and ``show`` to move them.
+
+    A playground (``labkit.widgets.app.WidgetApp``) marks ``artists`` as live and calls the
+    view's ``show(...)`` on a change; ``show`` returns False when the figure must be drawn anew.
+    In a notebook a cell that ends with a plot call displays nothing for it, as before.
+    """
+
+    @property
+    def artists(self) -> list:
+        raise NotImplementedError
+
+    def _ipython_display_(self) -> None:  # a cell ending with a plot call shows only the figure
+        return None

@@ -13,14 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from labkit.plots import (
-    BASELINE_COLOR,
-    OK_COLOR,
-    SMALL_FONT,
-    THRESHOLD_COLOR,
-    VIOLATION_COLOR,
-    WINDOW_COLOR,
-)
+from labkit.plots import BASELINE_COLOR, OK_COLOR, THRESHOLD_COLOR, VIOLATION_COLOR, WINDOW_COLOR
+from labkit.plots import ArtistView, SMALL_FONT
 
 __all__ = [
     "DistanceBars",
@@ -53,7 +47,7 @@ def shared_edges(*samples: np.ndarray, bins: int = 30, pad: float = 0.0) -> np.n
     return np.histogram_bin_edges(both, bins=bins, range=(low, high) if high > low else None)
 
 
-class HistogramView:
+class HistogramView(ArtistView):
     """The histograms of ``feature_histograms``, which ``show`` moves to new samples."""
 
     def __init__(self, ax, edges: np.ndarray, steps: dict, legend) -> None:
@@ -126,7 +120,7 @@ def feature_histograms(
     return HistogramView(ax, edges, steps, legend)
 
 
-class DistanceBars:
+class DistanceBars(ArtistView):
     """The bars of ``drift_distances``, which ``show`` moves to new values."""
 
     def __init__(self, names: list[str], bars, xmax: float, ticks=None) -> None:

@@ -12,14 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from labkit.plots import (
-    BASELINE_COLOR,
-    OK_COLOR,
-    SMALL_FONT,
-    THRESHOLD_COLOR,
-    VIOLATION_COLOR,
-    WINDOW_COLOR,
-)
+from labkit.plots import BASELINE_COLOR, OK_COLOR, THRESHOLD_COLOR, VIOLATION_COLOR, WINDOW_COLOR
+from labkit.plots import ArtistView, SMALL_FONT
 
 __all__ = [
     "HourlyAccuracyView",
@@ -41,7 +35,7 @@ def _finite(*columns) -> np.ndarray:
     return values[np.isfinite(values)]
 
 
-class HourlyMetricView:
+class HourlyMetricView(ArtistView):
     """The moving parts of ``metric_over_hours``; ``show`` moves them to a new table."""
 
     def __init__(self, ax, hours: np.ndarray) -> None:
@@ -122,7 +116,7 @@ def metric_over_hours(
     return view
 
 
-class HourlyAccuracyView:
+class HourlyAccuracyView(ArtistView):
     """The two accuracy lines of ``accuracy_over_hours``; ``show`` moves them."""
 
     def __init__(self, overall, group) -> None:

@@ -16,14 +16,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from labkit.plots import (
-    BASELINE_COLOR,
-    OK_COLOR,
-    SMALL_FONT,
-    THRESHOLD_COLOR,
-    VIOLATION_COLOR,
-    WINDOW_COLOR,
-)
+from labkit.plots import BASELINE_COLOR, OK_COLOR, THRESHOLD_COLOR, VIOLATION_COLOR, WINDOW_COLOR
+from labkit.plots import ArtistView, SMALL_FONT
 
 __all__ = ["AttributionView", "GaugeView", "attribution_bars", "ndcg_gauge"]
 
@@ -51,7 +45,7 @@ def _rank_labels(features: list[str], baseline: Mapping[str, float], window: Map
     return [f"{f}  #{base_rank.get(f, '–')} → #{win_rank.get(f, '–')}" for f in features]
 
 
-class AttributionView:
+class AttributionView(ArtistView):
     """The window's bars and the rank labels of ``attribution_bars``; ``show`` moves them."""
 
     def __init__(self, ax, features: list[str], baseline: Mapping[str, float], bars, labels) -> None:
@@ -136,7 +130,7 @@ def _place_value(text, value, raw) -> None:
     text.set_color("white" if inside else "black")
 
 
-class GaugeView:
+class GaugeView(ArtistView):
     """The bars and numbers of ``ndcg_gauge``; ``show`` moves them."""
 
     def __init__(self, names: list[str], threshold: float, bars, texts, threshold_line) -> None:

@@ -11,15 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from labkit.plots import (
-    BASELINE_COLOR,
-    OK_COLOR,
-    SMALL_FONT,
-    THRESHOLD_COLOR,
-    VIOLATION_COLOR,
-    WINDOW_COLOR,
-    figure_image,
-)
+from labkit.plots import BASELINE_COLOR, OK_COLOR, THRESHOLD_COLOR, VIOLATION_COLOR, WINDOW_COLOR
+from labkit.plots import ArtistView, SMALL_FONT, figure_image
 
 __all__ = [
     "calibration",
@@ -71,7 +64,7 @@ def two_kinds_of_drift(
         ax.legend(loc="upper left", fontsize=SMALL_FONT, markerscale=2)
 
 
-class WindowMetricView:
+class WindowMetricView(ArtistView):
     """The moving parts of ``metric_by_window``; ``show`` moves them to a new performance."""
 
     def __init__(self, ax, metric: str, n: int, ylim: tuple[float, float]) -> None:

@@ -11,16 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from labkit.plots import (
-    BASELINE_COLOR,
-    OK_COLOR,
-    SMALL_FONT,
-    THRESHOLD_COLOR,
-    VIOLATION_COLOR,
-    WINDOW_COLOR,
-    empty_figure,
-    figure_image,
-)
+from labkit.plots import BASELINE_COLOR, OK_COLOR, THRESHOLD_COLOR, VIOLATION_COLOR, WINDOW_COLOR
+from labkit.plots import ArtistView, SMALL_FONT, empty_figure, figure_image
 
 __all__ = [
     "STATE_COLORS",
@@ -109,7 +101,7 @@ def workflow_diagram(ax: Any, *, highlight: int | None = None) -> None:
     )
 
 
-class AlarmView:
+class AlarmView(ArtistView):
     """The alarm's parts of ``timeline`` (threshold, state bar, pages); ``show`` redraws them for
     the same simulation evaluated with other alarm settings."""
 

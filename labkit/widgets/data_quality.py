@@ -175,17 +175,17 @@ class DataQualityApp(WidgetApp):
     def draw(self, axes, result: DataQualityResult) -> None:
         left, right = axes
         self._draw_histogram(left, result)
-        drift = result.report.drift if result.report else {}
-        self._bars = drift_distances(right, drift, highlight=result.feature, title="baseline_drift_check")
-        self.live(*self._bars.artists)
+        self._draw_bars(right, result)
 
     def update(self, result: DataQualityResult) -> bool:
-        if result.report is None or not self._bars.show(result.report.drift, highlight=result.feature):
-            return False
-        if result.feature != self._drawn:  # another feature: only the histogram's axes are new
+        """Move the bars and the window's histogram; a panel that cannot show the change (another
+        feature, an empty window, values past its axes) is drawn anew on its own."""
+        drift = result.report.drift if result.report else {}
+        if not self._bars.show(drift, highlight=result.feature):
+            self._draw_bars(self.redraw_axes(self.axes[1]), result)
+        if result.feature != self._drawn or not self._histogram.show(result.window[result.feature]):
             self._draw_histogram(self.redraw_axes(self.axes[0]), result)
-            return True
-        return self._histogram.show(result.window[result.feature])
+        return True
 
     def _draw_histogram(self, ax, result: DataQualityResult) -> None:
         title = f"{result.feature}: baseline vs captured window"
@@ -193,6 +193,11 @@ class DataQualityApp(WidgetApp):
         self._drawn = result.feature
         self._histogram = feature_histograms(ax, result.baseline_values, result.window[result.feature], title=title, edges=edges)  # fmt: skip
         self.live(*self._histogram.artists)
+
+    def _draw_bars(self, ax, result: DataQualityResult) -> None:
+        drift = result.report.drift if result.report else {}
+        self._bars = drift_distances(ax, drift, highlight=result.feature, title="baseline_drift_check")
+        self.live(*self._bars.artists)
 
     def table(self, result: DataQualityResult) -> pd.DataFrame | None:
         return result.report.violations.to_frame() if result.report else None
@@ -266,12 +271,11 @@ class VerdictsApp(WidgetApp):
 
     def update(self, result: VerdictsResult) -> bool:
         if not self._bars.show(_verdict_bars(result)):
-            return False
+            return False  # the distances outgrew their axis: draw anew (and size it again)
         self.axes[1].title.set_text(_p_value_text(result))
-        if result.feature != self._drawn:  # another feature: only the histogram's axes are new
+        if result.feature != self._drawn or not self._histogram.show(result.window_values, result.baseline_values):
             self._draw_histogram(self.redraw_axes(self.axes[0]), result)
-            return True
-        return self._histogram.show(result.window_values, result.baseline_values)
+        return True
 
     def _draw_histogram(self, ax, result: VerdictsResult) -> None:
         self._drawn = result.feature

@@ -336,11 +336,10 @@ class BiasDriftApp(WidgetApp):
         frame = result.frame()
         if not self._accuracy.show(frame):
             return False
-        if result.metric != self._drawn:  # another metric: only its axes are new
-            self._draw_metric(self.redraw_axes(self.axes[0]), result)
-            return True
         self.axes[0].title.set_text(_title(result))
-        return self._metric.show(frame)
+        if result.metric != self._drawn or not self._metric.show(frame):  # another metric, or past its axis
+            self._draw_metric(self.redraw_axes(self.axes[0]), result)
+        return True
 
     def _draw_metric(self, ax, result: BiasDriftSeries) -> None:
         self._drawn = result.metric

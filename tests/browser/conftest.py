@@ -184,21 +184,19 @@ def browser(chromium: Path):
             browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
+def _page(browser, viewport: dict) -> Iterator:
+    context = browser.new_context(viewport=viewport)
     try:
-        yield page
+        yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser):
+    yield from _page(browser, VIEWPORT)
 
 
 @pytest.fixture
 def laptop_page(browser):
-    context = browser.new_context(viewport=LAPTOP_VIEWPORT)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
+    yield from _page(browser, LAPTOP_VIEWPORT)

@@ -120,3 +120,12 @@ def test_notebook_05_static_figures(credit, model):
     fig, ax = plots.new_figure(6, 3)
     workflow_plots.ab_test(ax, ab)
     _readable(fig)
+
+
+def test_a_cell_ending_with_a_plot_call_shows_only_the_figure(credit):
+    from IPython.core.formatters import DisplayFormatter
+
+    fig, ax = plots.new_figure(4, 3)
+    view = dq_plots.feature_histograms(ax, credit.baseline["age"], credit.window["age"])
+    assert view.artists  # what a playground moves
+    assert DisplayFormatter().format(view) == ({}, {})  # and nothing printed for it in a notebook
