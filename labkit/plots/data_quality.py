@@ -27,6 +27,9 @@ __all__ = [
 ]
 
 
+MIN_DISTANCE_AXIS = 0.2  # twice the default thresholds (0.1): small distances stay visible
+
+
 def _few_ticks():  # fewer tick labels make a full redraw faster
     from matplotlib.ticker import MaxNLocator
 
@@ -137,8 +140,10 @@ class DistanceBars(ArtistView):
         if not self.bars or list(drift) != self.names:
             return False
         values = [float(np.nan_to_num(drift[n].value)) for n in self.names]
-        if max(values) > self.xmax:
-            return False
+        thresholds = [drift[n].threshold for n in self.names]
+        top = max([*values, *thresholds])
+        if top > self.xmax or (top < self.xmax / 4 and self.xmax > MIN_DISTANCE_AXIS):
+            return False  # past the axis, or so far inside it that the bars would look empty
         for bar, name, value in zip(self.bars, self.names, values):
             bar.set_width(value)
             bar.set_facecolor(VIOLATION_COLOR if drift[name].is_violation else OK_COLOR)
@@ -155,18 +160,13 @@ def _outline(bars, names: list[str], highlight: str | None) -> None:
 
 
 def drift_distances(
-    ax,
-    drift: Mapping[str, object],
-    *,
-    highlight: str | None = None,
-    title: str | None = None,
-    xmax: float | None = None,
+    ax, drift: Mapping[str, object], *, highlight: str | None = None, title: str | None = None
 ) -> DistanceBars:
     """One bar per feature: its ``baseline_drift_check`` value, a tick at its threshold.
 
     ``drift`` maps feature names to ``data_quality.FeatureDrift`` (``value``, ``threshold``,
     ``is_violation``); bars over their threshold are drawn in the violation colour. The axis
-    runs from 0 to 1, the range of the distance, unless a value or ``xmax`` is larger.
+    runs from 0 to at least ``MIN_DISTANCE_AXIS``, with room for values that grow a little.
     """
     names = list(drift)
     if not names:
@@ -189,7 +189,7 @@ def drift_distances(
     _outline(bars, names, highlight)
     ax.set_yticks(y, names, fontsize=SMALL_FONT)
     ax.invert_yaxis()
-    xmax = max(1.0, max([*values, *thresholds]) * 1.15, xmax or 0.0)
+    xmax = max(MIN_DISTANCE_AXIS, max([*values, *thresholds]) * 1.3)
     ax.set_xlim(0, xmax)
     ax.xaxis.set_major_locator(_few_ticks())
     ax.set_xlabel("drift distance (grey tick: threshold)")

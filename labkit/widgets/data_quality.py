@@ -263,19 +263,22 @@ class VerdictsApp(WidgetApp):
     def draw(self, axes, result: VerdictsResult) -> None:
         left, right = axes
         self._draw_histogram(left, result)
-        # The axis holds the distances of the slider's largest shift, so moving it only blits.
-        widest = self.compute(result.feature, self.controls["shift_sd"].max, self.controls["n"].value)
-        xmax = 1.15 * max(bar.value for bar in _verdict_bars(widest).values())
-        self._bars = drift_distances(right, _verdict_bars(result), title=_p_value_text(result), xmax=xmax)
-        self.live(*self._bars.artists, right.title)
+        self._draw_bars(right, result)
 
     def update(self, result: VerdictsResult) -> bool:
-        if not self._bars.show(_verdict_bars(result)):
-            return False  # the distances outgrew their axis: draw anew (and size it again)
-        self.axes[1].title.set_text(_p_value_text(result))
+        """Move both panels; one that cannot show the change (another feature, distances past or
+        far inside their axis) is drawn anew on its own."""
+        if self._bars.show(_verdict_bars(result)):
+            self.axes[1].title.set_text(_p_value_text(result))
+        else:
+            self._draw_bars(self.redraw_axes(self.axes[1]), result)
         if result.feature != self._drawn or not self._histogram.show(result.window_values, result.baseline_values):
             self._draw_histogram(self.redraw_axes(self.axes[0]), result)
         return True
+
+    def _draw_bars(self, ax, result: VerdictsResult) -> None:
+        self._bars = drift_distances(ax, _verdict_bars(result), title=_p_value_text(result))
+        self.live(*self._bars.artists, ax.title)
 
     def _draw_histogram(self, ax, result: VerdictsResult) -> None:
         self._drawn = result.feature

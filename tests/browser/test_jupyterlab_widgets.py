@@ -164,6 +164,12 @@ def test_the_lab_opens_the_start_notebook_and_asks_nothing(lab, page, tmp_path_f
     page.screenshot(path=_screenshot_dir(tmp_path_factory) / "00_opened_by_make_lab.png")
 
 
+def _notebook_kernel_idle(lab, path: str) -> bool:
+    """The kernel of the session JupyterLab opened for ``path`` exists and is idle."""
+    sessions = [s for s in lab.api("/api/sessions") if s.get("path", "").endswith(path)]
+    return bool(sessions) and sessions[0]["kernel"]["execution_state"] == "idle"
+
+
 def _playgrounds_notebook(folder: Path) -> list[str]:
     """A notebook that builds every playground as its notebook does and shows each in a cell."""
     from labkit.widgets import discover_apps
@@ -206,7 +212,7 @@ def test_every_playground_shows_full_labels_wide_sliders_and_unshrunk_figures(la
     page.goto(f"{lab.url}/lab/workspaces/playgrounds/tree/{PLAYGROUNDS_NOTEBOOK}?token={lab.token}")
     panel = page.locator(".jp-NotebookPanel", has=page.locator(".jp-CodeCell", has_text="# playground:"))
     panel.locator(".jp-CodeCell").first.wait_for(timeout=60_000)
-    _wait(lambda: _kernel_idle(lab), 60, "the kernel to start", page)
+    _wait(lambda: _notebook_kernel_idle(lab, PLAYGROUNDS_NOTEBOOK), 60, "the notebook's kernel to start", page)
 
     def prompts() -> list[str]:
         return [t.strip() for t in panel.locator(".jp-InputPrompt").all_inner_texts()]
@@ -214,7 +220,8 @@ def test_every_playground_shows_full_labels_wide_sliders_and_unshrunk_figures(la
     _menu(page, "Run", "Run All Cells")
     _wait(lambda: "[*]:" in prompts() or all(re.fullmatch(r"\[\d+\]:", p) for p in prompts()), 30,
           "execution to start", page)  # fmt: skip
-    _wait(lambda: "[*]:" not in prompts() and _kernel_idle(lab), BUILD_ALL_S, "every playground", page)
+    _wait(lambda: "[*]:" not in prompts() and _notebook_kernel_idle(lab, PLAYGROUNDS_NOTEBOOK), BUILD_ALL_S,
+          "every playground", page)  # fmt: skip
     assert all(re.fullmatch(r"\[\d+\]:", p) for p in prompts()), prompts()
     folder = _screenshot_dir(tmp_path_factory)
     problems = []
