@@ -185,6 +185,19 @@ def test_monitor_hours_is_pure_and_seeded(app):
     assert first.n_bootstrap == 20 and first.confidence_level == model_bias.DEFAULT_CONFIDENCE_LEVEL
 
 
+def test_a_cache_reuses_hours_and_changes_no_number(app):
+    settings = {"group": GROUP, "baseline_state": app.baseline_state, "window_size": 500, "n_bootstrap": 20}
+    cache = {}
+    fresh = monitor_hours(app.baseline, app.windows, group_false_positive_rate=0.6, **settings)
+    cached = monitor_hours(app.baseline, app.windows, group_false_positive_rate=0.6, cache=cache, **settings)
+    pd.testing.assert_frame_equal(fresh.frame(), cached.frame())
+    other = monitor_hours(app.baseline, app.windows, group_false_positive_rate=0.3, cache=cache, **settings)
+    assert other.hours[0] is cached.hours[0]  # hour 1 never drifts: monitored once
+    assert other.hours[-1] is not cached.hours[-1]  # the others moved
+    again = monitor_hours(app.baseline, app.windows, group_false_positive_rate=0.6, cache=cache, **settings)
+    assert again.hours == cached.hours and all(a is b for a, b in zip(again.hours, cached.hours))
+
+
 def test_the_widget_shows_the_controls_and_the_run_button(credit, model):
     live = BiasDriftApp(credit, model, group=GROUP, n_hours=2, use_widgets=True)
     box = live.widget()
