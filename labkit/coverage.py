@@ -119,14 +119,12 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
     ),
     *_seed(
         "06_on_sagemaker",
-        (("turn a local baseline into a **monitoring schedule**: upload the two files, enable **data capture** at 100 % "
-          "on an endpoint, create the job definition and an hourly schedule"), "4.1.S1", "From files to requests"),
-        (("read a request the way the API reads it, and say which mistakes botocore catches before anything is sent and "
-          "which only the service (or a check of the documentation) catches"), "4.1.S1", "Mistakes caught offline"),
-        (("map `DataCaptureConfig`, `DefaultModelMonitor` and `CronExpressionGenerator.hourly()` of the SageMaker Python "
-          "SDK to the API fields they fill"), "4.1.S1", "The same thing with the SageMaker Python SDK"),
-        (("read a real execution's `constraint_violations.json` and real capture files with the same code the twins use, "
-          "and wire a drift alarm to a retraining pipeline"), "4.1.S2", "Read the violations"),
+        (("turn on **data capture** for a running endpoint, baseline it with `DefaultModelMonitor.suggest_baseline` "
+          "and create an hourly **monitoring schedule** with the SageMaker Python SDK"), "4.1.S1", "Schedule it hourly"),
+        (("find an execution's `constraint_violations.json` and its `feature_baseline_drift_<feature>` metric, and put "
+          "a CloudWatch alarm on that metric"), "4.1.S2", "The CloudWatch metric and an alarm"),
+        ("run the same cells on `labkit.local` or on your own AWS account by changing one parameter", "4.1.S1",
+         "Open the account"),
         ("list what keeps costing money while a schedule runs, and clean it up in the right order", "4.1.S1",
          "Clean up"),
     ),
