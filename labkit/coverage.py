@@ -107,14 +107,13 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
     ),
     *_seed(
         "05_monitoring_workflow",
-        (("write and read the schedule expressions Model Monitor accepts (hourly, daily, every X hours, `NOW`) and pick "
+        (("write the schedule expressions Model Monitor accepts (hourly, daily, every X hours, `NOW`) and pick "
           "real-time, batch transform or one-off monitoring"), "4.1.S1", "Capture, schedule and executions"),
-        (("trace one execution's metric through a CloudWatch alarm (M out of N, `TreatMissingData`) to an EventBridge "
-          "rule that retrains the model, and say when the pager goes off"), "4.1.S2",
-         "The alarm and the page"),
-        ("name the Well-Architected Machine Learning Lens practices behind monitoring and automated response", "4.1.K3",
+        (("trace an execution's metric through a CloudWatch alarm (M out of N, `TreatMissingData`) to an EventBridge "
+          "rule that retrains the model, and say when the pager goes off"), "4.1.S2", "The alarm and the page"),
+        ("name the Machine Learning Lens practices behind monitoring and automated response", "4.1.K3",
          "The Well-Architected Machine Learning Lens"),
-        (("compare two production variants with confidence intervals and shift traffic with "
+        (("compare two production variants with a confidence interval and shift traffic with "
           "`UpdateEndpointWeightsAndCapacities`"), "4.1.S4", "A/B testing with production variants"),
     ),
     *_seed(
