@@ -153,7 +153,8 @@ def test_without_a_run_the_named_questions_are_counted(timings, tmp_path):
 
     named = quiz.load_questions("05_monitoring_workflow")[:2]
     cells = [_md("## Check yourself"),
-             _code(f"QuizApp([bank[i] for i in ({named[0].id!r}, {named[1].id!r})])"),
+             _code(f"bank = {{q.id: q for q in quiz.load_questions('05_monitoring_workflow')}}\n"
+                   f"QuizApp([bank[i] for i in ({named[0].id!r}, {named[1].id!r})])"),  # ids win over the stem
              _code("QuizApp([built_from_the_run])")]  # not countable offline
     path = tmp_path / "09_offline.ipynb"
     path.write_text(json.dumps(_notebook(cells)), encoding="utf-8")

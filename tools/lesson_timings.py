@@ -160,19 +160,21 @@ def shown_quiz_words(cells: list[dict]) -> int:
 def named_quiz_words(cells: list[dict]) -> int:
     """Without running: question and option words of the bank questions the quiz cells name.
 
-    A literal that is a question id names that question; one that is a notebook stem names that
-    notebook's whole bank. Questions built at run time are not counted (see the module docstring).
+    A literal that is a question id names that question; in a cell that names no id, a notebook
+    stem names that notebook's whole bank. Questions built at run time are not counted (see the
+    module docstring).
     """
     from labkit import quiz
 
     bank = {q.id: q for q in quiz.load_questions()}
     shown: dict[str, object] = {}
     for cell in _quiz_cells(cells):
-        for name in _LITERAL.findall(_source(cell)):
-            if name in bank:
-                shown[name] = bank[name]
-            elif name in quiz.NOTEBOOKS:
-                shown.update((q.id, q) for q in bank.values() if q.notebook == name)
+        names = _LITERAL.findall(_source(cell))
+        ids = [n for n in names if n in bank]
+        if ids:
+            shown.update((i, bank[i]) for i in ids)
+        else:  # no id named: the notebooks named give their whole banks
+            shown.update((q.id, q) for q in bank.values() if q.notebook in names)
     return sum(count_words(q.text) + sum(count_words(o) for o in q.options.values()) for q in shown.values())
 
 
