@@ -2,11 +2,14 @@
 
     labkit data-quality baseline --input TRAIN.csv --output BASELINE_DIR
     labkit data-quality monitor  --input PATH --baseline BASELINE_DIR --output OUT_DIR
-        [--start ISO --end ISO] [--include-output] [--endpoint NAME --schedule NAME]
+        [--start ISO --end ISO] [--include-output]
+        [--metrics-dir DIR --endpoint NAME --schedule NAME]
 
 ``baseline`` writes statistics.json and constraints.json. ``monitor`` reads a CSV with a header,
-a data-capture ``.jsonl`` file or a capture folder (``yyyy/mm/dd/hh`` below it), writes
-statistics.json, constraint_violations.json and cloudwatch_metrics.json, and exits 1 when a
+a data-capture ``.jsonl`` file or a capture folder (``yyyy/mm/dd/hh`` below it), writes the
+report folder of a real execution (statistics.json, constraints.json,
+constraint_violations.json) and, with ``--metrics-dir``, the CloudWatch metrics file the
+container writes to ``/opt/ml/output/metrics/cloudwatch``; it exits 1 when a
 constraint is violated (the execution's ``CompletedWithViolations``), 0 when none is, 2 when it
 fails. Malformed capture lines are skipped, counted and listed with file and line.
 """
@@ -43,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     baseline.set_defaults(handler=_baseline)
 
     monitor = commands.add_parser(
-        "monitor", help="write statistics.json and constraint_violations.json"
+        "monitor",
+        help="write statistics.json, constraints.json and constraint_violations.json",
     )
     monitor.add_argument(
         "--input", required=True, type=Path,
@@ -55,7 +59,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=Path,
         help="folder with statistics.json and constraints.json",
     )
-    monitor.add_argument("--output", required=True, type=Path, help="folder for the output files")
+    monitor.add_argument(
+        "--output", required=True, type=Path, help="the execution's report folder"
+    )
+    monitor.add_argument(
+        "--metrics-dir",
+        type=Path,
+        default=None,
+        help="folder for cloudwatch_metrics.jsonl, the container's /opt/ml/output/metrics/cloudwatch "
+        "(default: not written)",
+    )
     monitor.add_argument(
         "--start", type=_time, help="capture window start, ISO 8601 (inclusive, UTC if no zone)"
     )
@@ -102,6 +115,8 @@ def _monitor(args: argparse.Namespace) -> int:
     from labkit import cloudwatch, data_quality
 
     check_output_folder(args.output)
+    if args.metrics_dir is not None:
+        check_output_folder(args.metrics_dir)
     baseline = data_quality.Baseline.from_json(args.baseline)
     window, timestamp = _read_window(args, baseline.statistics.names)
     if len(window) == 0:
@@ -111,13 +126,14 @@ def _monitor(args: argparse.Namespace) -> int:
             path=args.input,
         )
     report = data_quality.monitor(window, baseline, path=args.input)
-    statistics_path, violations_path = report.to_json(args.output)
+    paths = report.to_json(args.output)
     metrics = report.cloudwatch_metrics(
         endpoint=args.endpoint or cloudwatch.DEFAULT_ENDPOINT,
         schedule=args.schedule or cloudwatch.DEFAULT_SCHEDULE,
         timestamp=timestamp,
     )
-    metrics_path = cloudwatch.write_metrics(metrics, args.output)
+    if args.metrics_dir is not None:
+        paths += (cloudwatch.write_metrics(metrics, args.metrics_dir),)
     by_check = Counter(v.constraint_check_type for v in report.violations.violations)
     print(
         f"{report.statistics.item_count} items analysed: {len(report.violations.violations)} violation(s)"
@@ -131,7 +147,9 @@ def _monitor(args: argparse.Namespace) -> int:
             )
             print(f"  {check:<26} {by_check[check]}  ({features})")
     _print_notes(window, baseline)
-    print(f"wrote {statistics_path}, {violations_path} and {metrics_path}")
+    print(f"wrote {', '.join(map(str, paths))}")
+    if args.metrics_dir is None:
+        print(f"{len(metrics)} CloudWatch metric(s); --metrics-dir writes them")
     return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
 
 

@@ -2,8 +2,8 @@
 
 ``suggest_baseline`` profiles a baseline dataset and suggests constraints (statistics.json,
 constraints.json); ``monitor`` profiles one window of captured data, checks it against them and
-reports violations (statistics.json, constraint_violations.json) and CloudWatch metrics, as the
-Model Monitor prebuilt container does (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html).
+reports violations (statistics.json, constraints.json, constraint_violations.json: a real
+execution's report folder) and CloudWatch metrics, as the Model Monitor prebuilt container does (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html).
 
 Examples
 --------
@@ -129,9 +129,30 @@ class MonitoringReport:
         """True when the execution would end ``CompletedWithViolations``."""
         return bool(self.violations.violations)
 
-    def to_json(self, directory: str | Path) -> tuple[Path, Path]:
-        """Write statistics.json and constraint_violations.json; return both paths."""
-        return self.statistics.to_json(directory), self.violations.to_json(directory)
+    @property
+    def window_constraints(self) -> Constraints:
+        """The constraints.json an execution writes beside its violations.
+
+        [C] a real execution's report folder holds statistics.json, constraints.json and
+        constraint_violations.json (sm-model_monitor_introduction, run 2022-04-18; docs/fidelity.md).
+        [U] its content is not published: the kit writes the constraints the analyzer suggests
+        for the window's statistics, with the baseline's monitoring_config.
+        """
+        return suggest_constraints(
+            self.statistics, monitoring_config=self.constraints.monitoring_config
+        )
+
+    def to_json(self, directory: str | Path) -> tuple[Path, Path, Path]:
+        """Write the execution's report folder; return the statistics, constraints and violations paths.
+
+        CloudWatch metrics are not report files: the container writes them to
+        ``/opt/ml/output/metrics/cloudwatch`` (``labkit.cloudwatch.write_metrics``).
+        """
+        return (
+            self.statistics.to_json(directory),
+            self.window_constraints.to_json(directory),
+            self.violations.to_json(directory),
+        )
 
     def cloudwatch_metrics(
         self,

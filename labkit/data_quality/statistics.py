@@ -37,6 +37,11 @@ __all__ = [
 FILE_NAME = "statistics.json"  # SDK monitoring_files.py: STATISTICS_JSON_DEFAULT_FILE_NAME
 VERSION = 0.0  # real files write 0.0 (the docs show 0)
 INFERRED_TYPES = ("Integral", "Fractional", "String", "Unknown")
+# Deequ's ColumnProfiler computes a histogram only for columns with at most this many (approx.)
+# distinct values (ColumnProfiler.DEFAULT_CARDINALITY_THRESHOLD = 120, awslabs/deequ). [C] a real
+# suggest_baseline output of 2024 leaves ``distribution`` out of string_statistics for ids, zip
+# codes and cities (issue 19); that the container uses exactly Deequ's 120 is [U].
+HISTOGRAM_MAX_DISTINCT = 120
 
 
 def order_categories(counts: Mapping[str, int]) -> list[tuple[str, int]]:
@@ -85,19 +90,22 @@ class StringStatistics:
     num_present: int
     num_missing: int
     distinct_count: float  # Deequ estimates it with HyperLogLog++; the twin counts exactly
-    buckets: tuple[tuple[str, int], ...]  # (value, count), see order_categories
+    # (value, count), see order_categories; None: no ``distribution`` (HISTOGRAM_MAX_DISTINCT)
+    buckets: tuple[tuple[str, int], ...] | None
 
     def counts(self) -> dict[str, int]:
-        return dict(self.buckets)
+        return dict(self.buckets or ())
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "common": {"num_present": self.num_present, "num_missing": self.num_missing},
             "distinct_count": self.distinct_count,
-            "distribution": {
-                "categorical": {"buckets": [{"value": v, "count": n} for v, n in self.buckets]}
-            },
         }
+        if self.buckets is not None:
+            out["distribution"] = {
+                "categorical": {"buckets": [{"value": v, "count": n} for v, n in self.buckets]}
+            }
+        return out
 
 
 @dataclass(frozen=True)
@@ -225,7 +233,11 @@ def _feature(name: str, column: ColumnText, path: str | Path | None) -> FeatureS
         num_present=counts.non_null,
         num_missing=counts.null,
         distinct_count=float(len(value_counts)),
-        buckets=tuple(order_categories(value_counts)),
+        buckets=(
+            tuple(order_categories(value_counts))
+            if len(value_counts) <= HISTOGRAM_MAX_DISTINCT
+            else None
+        ),
     )
     return FeatureStatistics(name, inferred, string=string)
 
@@ -344,4 +356,7 @@ class _Reader(JsonShape):
         distinct = self.number(
             stats.get("distinct_count", float(len(buckets))), f"{key}.distinct_count"
         )
-        return StringStatistics(present, missing, distinct, tuple(buckets))
+        # No ``distribution`` at all: a high-cardinality column (HISTOGRAM_MAX_DISTINCT).
+        return StringStatistics(
+            present, missing, distinct, tuple(buckets) if "distribution" in stats else None
+        )

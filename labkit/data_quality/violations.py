@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from labkit.data_quality.distance import (
 from labkit.data_quality.statistics import FeatureStatistics, Statistics
 from labkit.data_quality.types import NUMERIC_TYPES, ColumnText
 from labkit.errors import LabkitInputError
-from labkit.jsonfiles import read_json, write_json
+from labkit.jsonfiles import java_double, read_json, write_json
 
 __all__ = [
     "CHECK_TYPES",
@@ -337,16 +336,3 @@ def describe_domain(threshold: float, observed: float) -> str:
 
 def _percent(fraction: float) -> str:
     return f"{java_double(fraction * 100)}%"
-
-
-def java_double(x: float) -> str:
-    """A double as Java's ``Double.toString`` prints it ("100.0", "49.95", "1.0E-4"), as the container's Scala does."""
-    x = float(x)
-    if math.isnan(x) or math.isinf(x):
-        return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
-    if x == 0 or 1e-3 <= abs(x) < 1e7:
-        return repr(x)  # Python's shortest repr uses no exponent in this range, as Java
-    sign, digits, exponent = Decimal(repr(x)).as_tuple()
-    digits_text = "".join(map(str, digits)).rstrip("0") or "0"
-    power = exponent + len(digits) - 1
-    return f"{'-' if sign else ''}{digits_text[0]}.{digits_text[1:] or '0'}E{power}"

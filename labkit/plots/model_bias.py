@@ -26,7 +26,8 @@ def metric_over_hours(ax, frame: pd.DataFrame, *, metric: str, title: str | None
 
     ``frame`` has one row per hour with ``hour, value, ci_lower, ci_upper, allowed_min,
     allowed_max, baseline, violation`` (NaN where the metric is undefined). A is the grey band,
-    the baseline value the dashed line; an hour whose C misses A is drawn in the violation colour.
+    the baseline value the dashed line; an hour that violates (a post-training metric whose C
+    misses A) is drawn in the violation colour.
     """
     hours = frame["hour"].to_numpy()
     allowed = frame[["allowed_min", "allowed_max"]].dropna()
@@ -162,7 +163,7 @@ def intervals_vs_allowed_ranges(
     ]
     ax.set_yticks(y, labels, fontsize="small")
     ax.invert_yaxis()
-    ax.set_xlabel("metric value (red: C and A are disjoint)")
+    ax.set_xlabel("metric value (red: a violation, a post-training C disjoint from A)")
     ax.legend(loc="lower right", fontsize="x-small")
     if title:
         ax.set_title(title, fontsize="medium")

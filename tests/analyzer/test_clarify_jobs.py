@@ -326,7 +326,7 @@ def test_attribution_drift_execution_on_captured_inputs(tmp_path, files, cli_exp
         read_json(cli_explained / c.ANALYSIS_CONFIG_FILE)["methods"]["shap"]["baseline"]
     )
     config["headers"] = FEATURES  # ExplainabilityAnalysisConfig: the features only [C SDK]
-    config["predictor"]["label_headers"] = ["default"]  # as the baseline job named its output
+    # no label_headers, as the baseline job: both analyses key the explanation label0
     root = tmp_path / "root"
     stage_execution(root, config, cli_explained / c.ANALYSIS_FILE, window, c.ENDPOINT_INPUT)
     env = monitoring_environment(**{

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from labkit import data_quality
 from labkit.csvfiles import read_csv_text
 from labkit.data_quality import statistics
 from labkit.data_quality.statistics import Statistics, compute_statistics
@@ -139,3 +140,37 @@ def test_overflowing_statistics_name_file_and_column_without_numpy_warnings(cell
 def test_values_near_the_limit_that_do_not_overflow_are_kept():
     stats = compute_statistics(pd.DataFrame({"x": ["1e150", "-1e150"]}, dtype=object))
     assert stats.feature("x").numerical.std_dev == pytest.approx(1e150)  # (1e150)² fits a double
+
+
+def test_high_cardinality_strings_get_no_distribution_as_the_container_writes():
+    # Deequ computes a histogram only up to 120 distinct values; a real 2024 baseline leaves
+    # ``distribution`` out for ids, zip codes and cities (issue 19, docs/fidelity.md).
+    limit = statistics.HISTOGRAM_MAX_DISTINCT
+    frame = pd.DataFrame(
+        {
+            "city": [f"city-{i}" for i in range(limit + 1)] * 2,
+            "plan": (["basic", "pro"] * (limit + 1)),
+        }
+    )
+    stats = compute_statistics(frame)
+    city = stats.feature("city").to_dict()["string_statistics"]
+    assert "distribution" not in city and city["distinct_count"] == limit + 1
+    assert "distribution" in stats.feature("plan").to_dict()["string_statistics"]
+    assert Statistics.from_dict(stats.to_dict()) == stats  # round trip keeps "no distribution"
+    at_limit = compute_statistics(frame.head(limit))
+    assert "distribution" in at_limit.feature("city").to_dict()["string_statistics"]
+
+
+def test_a_baseline_without_a_categorical_distribution_is_monitored_without_its_drift_check(
+    tmp_path,
+):
+    frame = pd.DataFrame({"zip": [f"z{10000 + i}" for i in range(300)], "x": range(300)})
+    baseline = data_quality.suggest_baseline(frame)
+    assert baseline.statistics.feature("zip").string.buckets is None
+    assert baseline.constraints.features[0].domains is None  # no histogram: no domain rule
+    baseline.to_json(tmp_path)
+    read = data_quality.Baseline.from_json(tmp_path)  # accepted, not refused
+    window = pd.DataFrame({"zip": ["z99999"] * 50, "x": range(50)})
+    report = data_quality.monitor(window, read)
+    assert "zip" not in report.drift
+    assert data_quality.uncompared_features(read.statistics) == ["zip"]  # named in the reports

@@ -95,7 +95,10 @@ def test_a_stricter_model_violates_dppl_by_the_last_hour_and_leaves_dpl_alone(ap
 
 def test_more_defaults_move_dpl_and_leave_dppl_alone(app):
     result = _set(app, base_rate_pct=80)
-    assert N_HOURS in result.violation_hours("DPL")
+    last = result.frame("DPL").iloc[-1]  # DPL's interval leaves its allowed range ...
+    assert last.ci_lower > last.allowed_max or last.ci_upper < last.allowed_min
+    # ... yet no violation: bias drift executions check post-training metrics only (real runs).
+    assert result.violation_hours("DPL") == []
     for h, window in zip(
         result.hours, app.windows
     ):  # predictions untouched → DPPL exactly as before
