@@ -130,7 +130,8 @@ PRACTICE = [
     _md("## Check yourself"),
     _code('QuizApp([bank[i] for i in ("dq-one",)])', outputs=[QUIZ_OUTPUT]),  # 11 words shown
     _md("## Practice after the workshop\nEvery question, then a timed mock."),  # 10 words, apart
-    _code("mock = MockExamApp.draw(minutes=mock_minutes)", outputs=[MOCK_OUTPUT]),  # 4 of code + 15 shown, apart
+    _code("mock = MockExamApp.draw(minutes=mock_minutes)", outputs=[MOCK_OUTPUT]),  # 4 of code, apart; its 15 shown
+    # words are read within the mock's own 30 minutes
     _md("## Key takeaways\n- one idea"),  # 4 words, core again (with "Check yourself": 6)
 ]
 
@@ -140,12 +141,15 @@ def test_practice_after_the_workshop_is_counted_apart_with_the_mock_clock(timing
     path = tmp_path / "09_review.ipynb"
     path.write_text(json.dumps(_notebook(cells)), encoding="utf-8")
     core = timings.measure_core_path(path, executed=_notebook(cells))
-    assert (core.markdown_words, core.quiz_words, core.practice_words) == (6, 11, 10 + 4 + 15)
-    assert core.timed_minutes == 30.0 and core.practice_minutes(29) == pytest.approx(31.0)
+    assert (core.markdown_words, core.quiz_words, core.practice_words) == (6, 11, 10 + 4)
+    assert core.timed_minutes == 30.0 and core.practice_minutes(14) == pytest.approx(31.0)
     assert core.cells == 6
-    row = timings.markdown_table([(core, None)], wpm=29).splitlines()[2]
+    row = timings.markdown_table([(core, None)], wpm=14).splitlines()[2]
     assert row.endswith("| 1.0 + 30 mock min |")
-    assert "`09_review` practice after the workshop 1.0 + 30 mock min" in timings.agenda([(core, None)], 29, minutes=60)
+    assert "`09_review` practice after the workshop 1.0 + 30 mock min" in timings.agenda([(core, None)], 14, minutes=60)
+    untimed = _notebook([_code("mock_minutes = 0", tags=["parameters"]), *PRACTICE])
+    path.write_text(json.dumps(untimed), encoding="utf-8")
+    assert timings.measure_core_path(path, executed=untimed).practice_words == 10 + 4 + 15  # no clock: read
 
 
 def test_without_a_run_the_named_questions_are_counted(timings, tmp_path):

@@ -14,7 +14,8 @@ workshop leaves for later, each counted apart:
 * "## Practice after the workshop" (notebook 07's full practice set and its timed mock
   section): the table gives its reading time plus the mock section's own clock, the
   ``mock_minutes`` of the notebook's parameters cell (30 by default), in a column of its own.
-  It is practice after the core path, never part of it, and the agenda leaves it out.
+  The mock's questions are read within its clock, so their words are not counted again. It is
+  practice after the core path, never part of it, and the agenda leaves it out.
 
 Reading time counts the words a learner reads, at ``--wpm``: the markdown (link targets, HTML
 tags and markdown symbols left out), the visible code (the code of hidden ``check`` cells, and
@@ -60,6 +61,7 @@ EXERCISES = "## Exercises"  # homework: read apart from the core path
 PRACTICE = "## Practice after the workshop"  # 07's practice set and mock section: apart, never in the agenda
 TIMED_PARAMETER = "mock_minutes"  # a parameters-cell literal: the mock section's own clock, in minutes
 QUIZ_CELL = re.compile(r"\b(?:QuizApp|MockExamApp)\b")  # a cell that shows questions
+MOCK_CELL = re.compile(r"\bMockExamApp\b")  # a timed set: its questions are read within its own clock
 _LITERAL = re.compile(r"""["']([\w-]+)["']""")  # a question id or notebook stem named in a quiz cell
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")  # [text](target): the target is not read
 _HTML_TAG = re.compile(r"<[^>]+>")
@@ -152,9 +154,10 @@ def _quiz_cells(cells: list[dict]) -> list[dict]:
     return [c for c in cells if c.get("cell_type") == "code" and QUIZ_CELL.search(_source(c))]
 
 
-def shown_quiz_words(cells: list[dict]) -> int:
-    """Words of the questions these executed cells show (the output of their quiz cells)."""
-    return sum(count_words(_output_text(c)) for c in _quiz_cells(cells))
+def shown_quiz_words(cells: list[dict], *, timed: bool = False) -> int:
+    """Words of the questions these executed cells show (the output of their quiz cells);
+    ``timed`` leaves out a mock section's questions, which its own clock covers."""
+    return sum(count_words(_output_text(c)) for c in _quiz_cells(cells) if not (timed and MOCK_CELL.search(_source(c))))
 
 
 def named_quiz_words(cells: list[dict]) -> int:
@@ -162,13 +165,13 @@ def named_quiz_words(cells: list[dict]) -> int:
 
     A literal that is a question id names that question; in a cell that names no id, a notebook
     stem names that notebook's whole bank. Questions built at run time are not counted (see the
-    module docstring).
+    module docstring), nor a mock section's draw (its clock covers them).
     """
     from labkit import quiz
 
     bank = {q.id: q for q in quiz.load_questions()}
     shown: dict[str, object] = {}
-    for cell in _quiz_cells(cells):
+    for cell in [c for c in _quiz_cells(cells) if not MOCK_CELL.search(_source(c))]:
         names = _LITERAL.findall(_source(cell))
         ids = [n for n in names if n in bank]
         if ids:
@@ -204,7 +207,8 @@ def measure_core_path(path: Path, executed: dict | None = None) -> CorePath:
     code = sum(count_words(_source(c)) for c in read if c.get("cell_type") == "code")
     if executed is not None:
         ran_core, _, ran_practice = split_sections(core_cells(executed))
-        quiz, practice_quiz = shown_quiz_words(ran_core), shown_quiz_words(ran_practice)
+        timed = timed_minutes(source) > 0
+        quiz, practice_quiz = shown_quiz_words(ran_core), shown_quiz_words(ran_practice, timed=timed)
     else:
         quiz, practice_quiz = named_quiz_words(cells), named_quiz_words(practice)
     return CorePath(path.stem, len(cells) + len(exercises) + len(practice), markdown, code, quiz,
