@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from labkit import capture, cloudwatch
+from labkit.analyzer.contract import NO_DATA_REASON
 from labkit.capture import hour_prefix, to_utc
 from labkit.errors import LabkitInputError
 from labkit.schedule.expressions import ScheduleExpression, parse_offset, parse_schedule_expression
@@ -48,8 +49,9 @@ MAX_ANALYSIS_WINDOW = timedelta(
 NAME_PATTERN = re.compile(
     r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
 )  # MonitoringScheduleName, EndpointName (API)
-# [U] reference: operations.md §3.4 — the service's text for an empty window is not documented.
-NO_DATA_FAILURE_REASON = "No data to analyze: no captured records in the analysis window"
+# The FailureReason of an execution whose window holds no captured data, as a real execution
+# reported it (aws/sagemaker-python-sdk issue #2634); the container contract keeps the source.
+NO_DATA_FAILURE_REASON = NO_DATA_REASON
 
 
 def start_delay(seed: int, scheduled_time: datetime) -> timedelta:
