@@ -12,6 +12,8 @@ The object the block yields is the learner's handle on the simulated account:
 * ``.now`` and ``.advance(hours=…, minutes=…)``: the simulated clock; moving it delivers captured
   data to S3, runs every monitoring execution that falls due and evaluates CloudWatch alarms;
 * ``.register_model(name, model)``: the predictor that serves SageMaker model ``name``;
+* ``.deploy(model, model_name=…, endpoint_name=…, role=…, capture_s3_uri=…)``: a model served at
+  an endpoint with data capture, as an AWS example deploys one (three boto3 requests);
 * ``.client(name)``: a boto3 client in the block's region.
 
 The SDK's own waits (``time.sleep`` inside ``sagemaker.core``) pass simulated time, so a
@@ -115,6 +117,35 @@ class LocalSageMaker:
         """Serve SageMaker model ``name`` with ``model``: a fitted estimator, a ``.skops`` file or a
         ``predictor(body, content_type)`` function (``labkit.local.models``)."""
         self.models.register(name, model, **options)
+
+    def deploy(self, model: Any, *, model_name: str, endpoint_name: str, role: str,
+               capture_s3_uri: str | None = None, sampling_percentage: int = 100) -> str:  # fmt: skip
+        """Serve ``model`` (as ``register_model`` takes it) at a new endpoint; return its name.
+
+        The three requests an AWS example sends to deploy a model, through boto3: CreateModel,
+        CreateEndpointConfig (one ``AllTraffic`` variant on one ml.m5.xlarge; with
+        ``capture_s3_uri``, a ``DataCaptureConfig`` that keeps ``sampling_percentage`` % of the
+        requests and responses, CSV and JSON kept as text, the SDK ``DataCaptureConfig``'s
+        defaults) and CreateEndpoint.
+        """
+        self.register_model(model_name, model)
+        sm = self.client("sagemaker")
+        sm.create_model(ModelName=model_name, ExecutionRoleArn=role, PrimaryContainer={"Image": "labkit/local-model"})
+        config: dict[str, Any] = {
+            "EndpointConfigName": f"{endpoint_name}-config",
+            "ProductionVariants": [{"VariantName": "AllTraffic", "ModelName": model_name,
+                                    "InitialInstanceCount": 1, "InstanceType": "ml.m5.xlarge"}],
+        }  # fmt: skip
+        if capture_s3_uri is not None:
+            config["DataCaptureConfig"] = {
+                "EnableCapture": True, "InitialSamplingPercentage": sampling_percentage,
+                "DestinationS3Uri": capture_s3_uri,
+                "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
+                "CaptureContentTypeHeader": {"CsvContentTypes": ["text/csv"], "JsonContentTypes": ["application/json"]},
+            }  # fmt: skip
+        sm.create_endpoint_config(**config)
+        sm.create_endpoint(EndpointName=endpoint_name, EndpointConfigName=config["EndpointConfigName"])
+        return endpoint_name
 
     def advance(self, *, hours: float = 0, minutes: float = 0, seconds: float = 0) -> list[dict[str, Any]]:
         """Move the clock forward; deliver captured data, run every execution that falls due.

@@ -174,3 +174,26 @@ def test_a_request_with_the_wrong_width_is_refused_by_the_predictor(aws, credit_
     with pytest.raises(runtime.exceptions.ModelError, match="request row 1 has 2 fields, expected 8"):
         runtime.invoke_endpoint(EndpointName=ENDPOINT, ContentType="text/csv", Body="1,2")
     assert ROLE.startswith("arn:aws:iam::")
+
+
+def test_deploy_is_the_three_requests_of_an_aws_example_with_data_capture(aws, credit, credit_model):
+    from .conftest import CAPTURE
+
+    assert aws.deploy(credit_model, model_name=MODEL, endpoint_name=ENDPOINT, role=ROLE,
+                      capture_s3_uri=CAPTURE, sampling_percentage=60) == ENDPOINT  # fmt: skip
+    sm = aws.client("sagemaker")
+    assert sm.describe_model(ModelName=MODEL)["ExecutionRoleArn"] == ROLE
+    config = sm.describe_endpoint_config(EndpointConfigName=f"{ENDPOINT}-config")
+    assert [v["ModelName"] for v in config["ProductionVariants"]] == [MODEL]
+    capture_config = config["DataCaptureConfig"]
+    assert (capture_config["InitialSamplingPercentage"], capture_config["DestinationS3Uri"]) == (60, CAPTURE)
+    assert {o["CaptureMode"] for o in capture_config["CaptureOptions"]} == {"Input", "Output"}
+    assert sm.describe_endpoint(EndpointName=ENDPOINT)["EndpointStatus"] == "InService"
+    rows = scenarios.draw_window("credit", 40, seed=3)[list(credit.features)]
+    assert np.allclose([float(a) for a in invoke_rows(aws, rows)], credit_model.predict_proba(rows)[:, 1])
+    aws.advance(minutes=2)
+    records = _records(aws)
+    assert 0 < len(records) < 40 and {r.input.encoding for r in records} == {"CSV"}  # 60 % kept, as text
+
+    aws.deploy(credit_model, model_name="plain-model", endpoint_name="plain-endpoint", role=ROLE)
+    assert "DataCaptureConfig" not in sm.describe_endpoint(EndpointName="plain-endpoint")
