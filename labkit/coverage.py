@@ -62,14 +62,14 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
     ),
     *_seed(
         "01_data_quality_drift",
-        ("say what data drift is and why a monitor needs a baseline to see it", "4.1.K1", "The idea"),
-        ("capture endpoint traffic with a sampling percentage and run a data quality monitoring execution on it",
-         "4.1.S1", "Step 1 · Enable data capture"),
-        (("say what `baseline_drift_check` measures — the Kolmogorov–Smirnov distance, `Simple` or `Robust` — and "
+        ("say what data drift is and why a monitor needs a baseline", "4.1.K1", "The idea"),
+        ("capture endpoint traffic with a sampling percentage, then baseline and schedule a `DefaultModelMonitor` on it",
+         "4.1.S1", "The same on SageMaker"),
+        (("say what `baseline_drift_check` measures (the Kolmogorov–Smirnov distance, `Simple` or `Robust`) and "
           "change it in `constraints.json`"), "4.1.S3", "What baseline_drift_check measures"),
         (("read `constraint_violations.json` and say what each of the six `constraint_check_type` values checks"),
          "4.1.K2", "Read the violations"),
-        ("catch broken inputs — missing values, junk text, stuck sensors, outliers, new categories — in captured traffic",
+        ("catch broken inputs (missing values, junk text, stuck sensors, outliers, new categories) in captured traffic",
          "4.1.S2", "Read the violations"),
     ),
     *_seed(

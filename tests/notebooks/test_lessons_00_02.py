@@ -99,6 +99,7 @@ KEYS = {
     "dq-outliers": ["No violation"],
     "dq-without-labels": ["distribution shifts away", "missing values", "never had in the baseline"],
     "dq-cloudwatch-metric": ["feature_baseline_drift_income"],
+    "dq-sdk-config": ["writes constraint_violations.json and publishes CloudWatch metrics"],
     "mq-market-crash": ["Model quality, once the sale prices"],
     "mq-ground-truth": ["Model quality (ModelQualityMonitor)"],
     "mq-f1": ["f1"],
