@@ -76,12 +76,10 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
         "02_model_quality_drift",
         (("tell **concept drift** (P(y | X) changes) from **data drift** (P(X) changes) and say which monitor "
           "sees each"), "4.1.K1", "The idea"),
-        (("baseline a model's quality — F1, accuracy and AUC for a classifier, MAE and RMSE for a regression — review "
+        (("baseline a model's quality (F1, accuracy and AUC for a classifier, MAE and RMSE for a regression), review "
           "the suggested constraints and read the violations"), "4.1.K2", "Run the baseline"),
-        ("merge late ground truth with captured predictions and set `StartTimeOffset`/`EndTimeOffset` for it",
-         "4.1.S1", "The credit endpoint: captured traffic, late labels"),
-        ("run both monitors on data drift, model drift, both and neither, and predict each verdict", "4.1.S3",
-         "Data drift or model drift? Run both monitors"),
+        (("merge late ground truth with captured predictions and configure a `ModelQualityMonitor` schedule for it, "
+          "offsets included"), "4.1.S1", "The same on SageMaker"),
     ),
     *_seed(
         "03_bias_drift",

@@ -105,6 +105,7 @@ KEYS = {
     "mq-f1": ["f1"],
     "mq-offsets": ["StartTimeOffset to -PT3H and EndTimeOffset to -PT2H"],
     "mq-cbpe-concept": ["Concept drift"],
+    "mq-sdk-config": ["As a negative prediction"],
 }
 
 
