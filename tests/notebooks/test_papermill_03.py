@@ -49,6 +49,17 @@ def test_a_large_base_rate_shift_is_a_dpl_bias_drift_violation(tmp_path):
     assert published["Value"] == dpl
     assert {d["Name"]: d["Value"] for d in published["Dimensions"]}["BiasStage"] == "Pre-training"
 
+    # "The same on SageMaker": ModelBiasMonitor's baseline job (shadow endpoint) wrote the twin's baseline
+    # values, FT aside (the SDK's dataset has string features); its 14:00 execution flagged DPL too.
+    sdk = out / "sagemaker"
+    sdk_baseline = json.loads((sdk / "baselining" / "model_bias" / "analysis.json").read_text(encoding="utf-8"))
+    for stage, name in (("pre_training_bias_metrics", "DPL"), ("post_training_bias_metrics", "DPPL"),
+                        ("post_training_bias_metrics", "DI")):  # fmt: skip
+        assert _metric(sdk_baseline, stage, name) == _metric(baseline, stage, name)
+    sdk_violations = json.loads((sdk / "reports" / "credit-endpoint" / "credit-bias" / "2024" / "05" / "01" / "14"
+                                 / "constraint_violations.json").read_text(encoding="utf-8"))  # fmt: skip
+    assert "DPL" in {v["metric_name"] for v in sdk_violations["violations"]}
+
     # Run All answers no question: the quizzes print their questions, with no key and no choice.
     cells = json.loads((tmp_path / "03.ipynb").read_text(encoding="utf-8"))["cells"]
     printed = "\n".join("".join(o.get("text", "")) for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
