@@ -209,9 +209,10 @@ def explain(context: JobContext, config: dict, data: pd.DataFrame, *, config_pat
     predictor = _predictor_config(config)
     probability = predictor.get("probability")
     label_headers = predictor.get("label_headers")
-    # analysis.json's label key: predictor.label_headers[0] as Clarify names it, else the
-    # twin's reading (labkit.model_explainability.analysis.label_key)
-    key = str(label_headers[0]) if label_headers else label
+    # analysis.json's label key: predictor.label_headers[0] as Clarify names it, else Clarify's
+    # placeholder label0, which real outputs show even when the job names its label column
+    # (labkit.model_explainability.analysis.PLACEHOLDER_LABEL; label_key(None))
+    key = str(label_headers[0]) if label_headers else None
     return suggest_baseline(
         data, _endpoint(context, config, "methods.shap"),
         label=key, features=features, agg_method=shap.get("agg_method", "mean_abs"),

@@ -193,7 +193,9 @@ def cli_explained(files) -> Path:
 
 
 def test_explainability_job_runs_kernel_shap_on_every_record(tmp_path, files, cli_explained):
-    stage_processing_job(tmp_path / "root", files / "baseline.csv", shap_config())
+    config = shap_config()
+    config["predictor"] = {**PREDICTOR, "label_headers": ["default"]}  # the CLI names the key --label
+    stage_processing_job(tmp_path / "root", files / "baseline.csv", config)
 
     run = run_analyzer(
         tmp_path / "root", {}, image=KIT_IMAGE, model=files / "model.skops"
@@ -205,6 +207,17 @@ def test_explainability_job_runs_kernel_shap_on_every_record(tmp_path, files, cl
         run.path(c.CLARIFY_OUTPUT / c.ANALYSIS_FILE).read_bytes()
         == (cli_explained / c.ANALYSIS_FILE).read_bytes()
     )
+
+
+def test_without_label_headers_the_explanation_is_labelled_label0(tmp_path, files):
+    # Clarify's placeholder, as real outputs show even when the dataset names its label column; a
+    # ModelExplainabilityMonitor schedule without label_headers then finds it (issue 15.5, notebook 04).
+    stage_processing_job(tmp_path / "root", files / "baseline.csv", shap_config())
+
+    run = run_analyzer(tmp_path / "root", {}, image=KIT_IMAGE, model=files / "model.skops")
+
+    assert run.code == 0, run.stderr
+    assert list(read_json(run.path(c.CLARIFY_OUTPUT / c.ANALYSIS_FILE))["explanations"]["kernel_shap"]) == ["label0"]
 
 
 def monitoring_environment(**extra: str) -> dict[str, str]:
