@@ -98,8 +98,9 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
           "additivity"), "4.1.K1", "The idea"),
         ("compute the NDCG score that compares two attribution rankings, and say when Clarify raises a violation",
          "4.1.S3", "AWS's worked example, live"),
-        (("run a baseline and a monitoring execution, and read `analysis.json`, `constraint_violations.json` and the "
-          "`feature_<name>` CloudWatch metrics"), "4.1.S1", "Read the violations"),
+        (("run a baseline and a monitoring execution, with the twin and with `ModelExplainabilityMonitor`, and read "
+          "`analysis.json`, `constraint_violations.json` and the `feature_<name>` CloudWatch metrics"), "4.1.S1",
+         "The same on SageMaker"),
         ("compare the four monitor types by focus, requirement, tool and key metric", "4.1.K2",
          "The four monitors, side by side"),
     ),
