@@ -14,7 +14,11 @@ Measures, each as the median of several runs (``--repeats``):
   ``benchmarks/widget_reaction.py``;
 * the data-quality engine (``suggest_baseline`` = ``labkit data-quality baseline``, ``monitor``)
   on 100k and 1M rows × 20 columns from ``benchmarks/data_quality_engine.py``, as rows per
-  second, next to the plain pandas + scipy loop of that file; and the CLI end to end on a CSV;
+  second, next to the plain pandas + scipy loop of that file;
+* issue 20's table from ``benchmarks/data_quality_cli.py``: the CLI end to end on 1M-row CSVs
+  beside the plain loop, Evidently (``--evidently-python``) and ``--engine spark`` (``--spark``),
+  with wall time and peak RSS of each process; and the scaling series 10k / 100k / 1M / 10M
+  rows (``--quick``: 10k and 100k);
 * notebook 05's simulated week of hourly monitoring, by ``benchmarks/simulation.py`` (its table,
   read back into this one; ``--quick`` simulates 2 days once);
 * the SDK's DefaultModelMonitor on ``labkit.local`` (baseline + 24 hourly executions) next to the
@@ -34,7 +38,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from dataclasses import asdict, dataclass
@@ -50,7 +53,10 @@ GOAL_NOTEBOOK_S = 20.0
 GOAL_SEQUENCE_S = 120.0
 GOAL_PEAK_RSS_MIB = 1024.0
 GOAL_WIDGET_MS = 150.0
+GOAL_CLI_PEAK_MIB = 1024.0  # issue 20: under 1 GiB at 1M rows × 20 columns
+GOAL_SCALING_PEAK_MIB = 1536.0  # issue 20: 10M rows under 1.5 GiB (a 4 GiB seat)
 ENGINE_SIZES = (100_000, 1_000_000)
+SCALING_SIZES = (10_000, 100_000, 1_000_000, 10_000_000)
 
 
 @dataclass(frozen=True)
@@ -248,30 +254,35 @@ def _engine_rows(n: int, repeats: int) -> list[Row]:
     return rows
 
 
-def cli(sizes: tuple[int, ...]) -> list[Row]:
-    """``labkit data-quality baseline`` and ``monitor`` end to end: CSV read, files written (one run)."""
-    from data_quality_engine import SEED, make_frame
+def cli(rows: int, repeats: int, evidently_python: str | None, spark: bool) -> list[Row]:
+    """Issue 20's table: the CLI end to end beside the plain loop, Evidently and Spark (fresh processes)."""
+    from data_quality_cli import measure
 
-    from labkit.cli import main
+    results = measure([rows], repeats=repeats, evidently_python=evidently_python, spark=spark)
+    plain = next((r for name, _, r in results if name.startswith("plain")), None)
+    out = []
+    for name, n, run in results:
+        versus = f"; {run.seconds / plain.seconds:.2f}× plain" if plain else ""
+        goal, met = "", None
+        if name.startswith("labkit baseline"):
+            goal = f"≤ 2× plain, < {GOAL_CLI_PEAK_MIB / 1024:g} GiB"
+            met = run.peak_mib < GOAL_CLI_PEAK_MIB and (plain is None or run.seconds <= 2 * plain.seconds)
+        out.append(Row("cli", f"{name}, {n:,} × 20 CSVs", f"{run.seconds:.1f} s, {run.peak_mib:,.0f} MiB{versus}",
+                       goal, met))  # fmt: skip
+    if evidently_python is None:
+        out.append(Row("cli", "Evidently DataDriftPreset", "not measured (give --evidently-python)"))
+    return out
+
+
+def scaling(sizes: tuple[int, ...]) -> list[Row]:
+    """labkit baseline + monitor at growing sizes: time linear in rows, memory bounded (one run each)."""
+    from data_quality_cli import measure
 
     rows = []
-    with tempfile.TemporaryDirectory(prefix="labkit-bench-") as scratch:
-        folder = Path(scratch)
-        for n in sizes:
-            print(f"  CLI, {n:,} rows ...", file=sys.stderr, flush=True)
-            make_frame(n, SEED).to_csv(folder / "train.csv", index=False)
-            make_frame(n, SEED + 1, shift=0.5).to_csv(folder / "window.csv", index=False)
-            for step, argv in (
-                ("baseline", ["data-quality", "baseline", "--input", str(folder / "train.csv"), "--output", str(folder / "b")]),
-                ("monitor", ["data-quality", "monitor", "--input", str(folder / "window.csv"), "--baseline",
-                             str(folder / "b"), "--output", str(folder / "m")]),
-            ):  # fmt: skip
-                started = time.perf_counter()
-                with open(os.devnull, "w") as sink, _stdout_to(sink):
-                    code = main(argv)
-                seconds = time.perf_counter() - started
-                rows.append(Row("cli", f"labkit data-quality {step}, {n:,}-row CSV (exit {code})",
-                                f"{seconds:.1f} s ({n / seconds / 1e3:.0f} k rows/s)"))  # fmt: skip
+    for name, n, run in measure(list(sizes), repeats=1, plain_up_to=0):
+        goal = f"< {GOAL_SCALING_PEAK_MIB / 1024:g} GiB"
+        rows.append(Row("scaling", f"{name}, {n:,} rows", f"{run.seconds:.1f} s ({n / run.seconds / 1e3:,.0f} k rows/s), "
+                        f"{run.peak_mib:,.0f} MiB", goal, run.peak_mib < GOAL_SCALING_PEAK_MIB))  # fmt: skip
     return rows
 
 
@@ -305,17 +316,6 @@ def local_sdk(quick: bool, repeats: int) -> list[Row]:
         elif match:
             rows.append(Row("local", match.group(1), f"{float(match.group(2)):.2f} s"))
     return rows
-
-
-class _stdout_to:
-    def __init__(self, sink) -> None:
-        self.sink = sink
-
-    def __enter__(self) -> None:
-        self.saved, sys.stdout = sys.stdout, self.sink
-
-    def __exit__(self, *exc) -> None:
-        sys.stdout = self.saved
 
 
 def _median_seconds(fn, repeats: int) -> float:
@@ -374,8 +374,11 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="runs per measure (default 3, --quick: 1 for notebooks)",
     )
-    parser.add_argument("--skip", nargs="*", default=[], choices=["import", "notebooks", "widgets", "engine", "cli", "simulation", "local"],
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["import", "notebooks", "widgets", "engine", "cli", "scaling", "simulation", "local"],
                         help="sections to leave out")  # fmt: skip
+    parser.add_argument("--evidently-python", help="a Python with Evidently (pandas < 3) for the cli section")
+    parser.add_argument("--spark", action="store_true", help="cli section: also --engine spark (PySpark + Java)")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
     parser.add_argument(
         "--json", type=Path, help="also write the rows and the machine as JSON here"
@@ -389,7 +392,8 @@ def main(argv: list[str] | None = None) -> int:
         "notebooks": lambda: notebooks(args.repeats or (1 if args.quick else 3)),
         "widgets": lambda: widgets(7),
         "engine": lambda: engine(sizes, repeats),
-        "cli": lambda: cli(sizes),
+        "cli": lambda: cli(sizes[-1], repeats, args.evidently_python, args.spark),
+        "scaling": lambda: scaling(SCALING_SIZES[:2] if args.quick else SCALING_SIZES),
         "simulation": lambda: simulation(args.quick, repeats),
         "local": lambda: local_sdk(args.quick, repeats),
     }

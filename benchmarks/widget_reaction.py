@@ -1,12 +1,17 @@
-"""How long does each playground take to react to a slider? Recompute + redraw, from Python.
+"""How long does each playground take to answer a control change? Recompute + redraw, from Python.
 
-Every ``WidgetApp`` subclass found in ``labkit/widgets/`` is built once on the credit scenario,
-then its drift control (the first numeric slider that is not a window size) is moved through
-evenly spaced values of its range with ``app.set(...)``: the same synchronous path a slider
-change takes in the kernel (compute, redraw the one figure, render the PNG, rebuild the table),
-without the browser's round trip. Reports the median and the slowest change.
+Every ``WidgetApp`` subclass found in ``labkit/widgets/`` is built once on the credit scenario
+(``labkit.widgets.build_app``, as its notebook builds it). Then each control in turn is moved
+through ``--changes`` values (sliders: evenly spaced over their range; menus: their other
+options) with ``app.set(...)``, the same synchronous path a change takes in the kernel: compute,
+redraw the figure (or blit what moved), encode the PNG, rebuild the table. The browser's round
+trip is left out. Each control ends back at its default.
 
-    python benchmarks/widget_reaction.py [--changes 7] [--every-slider]
+Prints, per app and control, the median and the 90th percentile of the wall-clock time and the
+median CPU time of this process (on a shared machine, the CPU time moves less with the load).
+A control marked ``Run`` waits for the app's Run button; its time is what pressing Run takes.
+
+    python benchmarks/widget_reaction.py [--changes 7] [--drift-only]
 
 Prints a table; asserts nothing.
 """
@@ -14,22 +19,12 @@ Prints a table; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import inspect
 import statistics
 import time
 from dataclasses import dataclass
 from typing import Any
 
-# Constructor keywords beyond (scenario, use_widgets=False), as the notebooks pass them.
-EXTRA_KWARGS = {"BiasDriftApp": {"group": "18-25"}}
-NOT_DRIFT = (
-    "window",
-    "size",
-    "n_bootstrap",
-    "sampling",
-    "delay",
-    "labelled",
-)  # controls that are not the drift
+NOT_DRIFT = ("window", "size", "n_bootstrap", "sampling", "delay", "labelled")  # not the drift
 
 
 @dataclass(frozen=True)
@@ -40,6 +35,9 @@ class Reaction:
     median_ms: float
     max_ms: float
     error: str | None = None
+    p90_ms: float = float("nan")
+    cpu_median_ms: float = float("nan")
+    behind_run: bool = False  # the control waits for the Run button: this is Run's time
 
 
 def discover_apps() -> dict[str, type]:
@@ -50,21 +48,30 @@ def discover_apps() -> dict[str, type]:
 
 
 def build(cls: type, scenario: Any, model: Any) -> Any:
-    kwargs = dict(EXTRA_KWARGS.get(cls.__name__, {}))
-    if "model" in inspect.signature(cls).parameters:
-        kwargs["model"] = model
-    return cls(scenario, use_widgets=False, **kwargs)
+    from labkit.widgets import build_app
+
+    return build_app(cls, scenario, model=model)
 
 
 def drift_control(app: Any) -> str | None:
     """The first numeric slider that moves the drift (not a window size or sample count)."""
-    sliders = [name for name, c in app.controls.items() if hasattr(c, "min") and hasattr(c, "step")]
+    sliders = [name for name, c in app.controls.items() if _is_slider(c)]
     drifting = [name for name in sliders if not any(word in name for word in NOT_DRIFT)]
     return (drifting or sliders or [None])[0]
 
 
 def values_through(control: Any, count: int) -> list:
-    """``count`` distinct values spread over the control's range, on its step, default excluded."""
+    """``count`` distinct values a control can take, its current value excluded.
+
+    A slider's are spread evenly over its range, on its step; a menu's are its other options.
+    """
+    if not _is_slider(control):
+        options = [_option_value(o) for o in getattr(control, "options", ())]
+        return [v for v in options if v != control.value][:count]
+    if not hasattr(control, "step"):  # SelectionSlider: its options, evenly picked
+        options = [_option_value(o) for o in control.options]
+        picks = sorted({round(i * (len(options) - 1) / max(count, 1)) for i in range(count + 1)})
+        return [options[k] for k in picks if options[k] != control.value][:count]
     steps = round((control.max - control.min) / control.step)
     picks = sorted({round(i * steps / max(count, 1)) for i in range(count + 1)})
     values = [control.min + k * control.step for k in picks]
@@ -75,40 +82,46 @@ def values_through(control: Any, count: int) -> list:
 
 
 def measure(
-    name: str, cls: type, scenario: Any, model: Any, changes: int, *, every_slider: bool = False
+    name: str, cls: type, scenario: Any, model: Any, changes: int, *, every_control: bool = True
 ) -> list[Reaction]:
-    """The app's drift control (or, with ``every_slider``, each of its numeric sliders)."""
+    """The app's every control (or, without ``every_control``, its drift slider only)."""
     from labkit.errors import LabkitInputError
 
     try:
         app = build(cls, scenario, model)
-    except TypeError as exc:  # an app whose constructor needs more than EXTRA_KWARGS gives
+    except TypeError as exc:  # an app whose constructor needs more than NOTEBOOK_KWARGS gives
         return [Reaction(name, "-", 0, float("nan"), float("nan"), f"not built: {exc}")]
-    sliders = [n for n, c in app.controls.items() if hasattr(c, "min") and hasattr(c, "step")]
-    chosen = sliders if every_slider else [drift_control(app)]
+    chosen = list(app.controls) if every_control else [drift_control(app)]
     if not chosen or chosen == [None]:
-        return [Reaction(name, "-", 0, float("nan"), float("nan"), "no numeric control")]
+        return [Reaction(name, "-", 0, float("nan"), float("nan"), "no control")]
     reactions = []
     for control in chosen:
-        default, times, refused = app.controls[control].value, [], 0
+        default, wall, cpu, refused = app.controls[control].value, [], [], 0
         for value in values_through(app.controls[control], changes):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             try:
                 app.set(**{control: value})
             except LabkitInputError:  # a setting the app refuses on purpose (shown in its status)
                 refused += 1
                 continue
-            times.append((time.perf_counter() - started) * 1000)
-        app.set(**{control: default})
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        try:
+            app.set(**{control: default})
+        except LabkitInputError:
+            pass
         note = f"{refused} value(s) refused by the app" if refused else None
-        if times:
+        behind_run = app.run_button is not None and control not in app.live_controls
+        if wall:
             reactions.append(
-                Reaction(name, control, len(times), statistics.median(times), max(times), note)
+                Reaction(name, control, len(wall), statistics.median(wall), max(wall), note,
+                         _p90(wall), statistics.median(cpu), behind_run)  # fmt: skip
             )
     return reactions
 
 
-def measure_all(changes: int = 7, *, every_slider: bool = False) -> list[Reaction]:
+def measure_all(changes: int = 7, *, every_slider: bool = True) -> list[Reaction]:
+    """Every app's every control; ``every_slider=False``: each app's drift slider only."""
     from labkit import scenarios
 
     credit = scenarios.load_scenario("credit", seed=0)
@@ -116,23 +129,35 @@ def measure_all(changes: int = 7, *, every_slider: bool = False) -> list[Reactio
     return [
         reaction
         for name, cls in discover_apps().items()
-        for reaction in measure(name, cls, credit, model, changes, every_slider=every_slider)
+        for reaction in measure(name, cls, credit, model, changes, every_control=every_slider)
     ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--changes", type=int, default=7, help="slider changes per app (default 7)")
-    parser.add_argument(
-        "--every-slider", action="store_true", help="time each numeric slider, not only the drift"
-    )
+    parser.add_argument("--changes", type=int, default=7, help="changes per control (default 7)")
+    parser.add_argument("--drift-only", action="store_true", help="time each app's drift slider only")
     args = parser.parse_args(argv)
-    print(f"{'app':<22} {'control':<20} {'changes':>7} {'median ms':>10} {'max ms':>8}")
-    for r in measure_all(args.changes, every_slider=args.every_slider):
+    print(f"{'app':<20} {'control':<20} {'n':>2} {'median ms':>9} {'p90 ms':>7} {'cpu ms':>7}")
+    for r in measure_all(args.changes, every_slider=not args.drift_only):
+        run = "Run" if r.behind_run else ""
         print(
-            f"{r.app:<22} {r.control:<20} {r.changes:>7} {r.median_ms:>10.0f} {r.max_ms:>8.0f}  {r.error or ''}"
+            f"{r.app:<20} {r.control:<20} {r.changes:>2} {r.median_ms:>9.0f} {r.p90_ms:>7.0f} "
+            f"{r.cpu_median_ms:>7.0f}  {run:<3} {r.error or ''}"
         )
     return 0
+
+
+def _is_slider(control: Any) -> bool:
+    return "Slider" in type(control).__name__
+
+
+def _option_value(option: Any) -> Any:
+    return option[1] if isinstance(option, tuple) else option
+
+
+def _p90(times: list[float]) -> float:
+    return statistics.quantiles(times, n=10, method="inclusive")[-1] if len(times) > 1 else times[0]
 
 
 if __name__ == "__main__":

@@ -8,19 +8,21 @@ explainability.md §3). The twins return the same entries as ``MetricDatum`` obj
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from labkit.jsonfiles import write_json
+from labkit.paths import write_text
 
 __all__ = [
     "DEFAULT_ENDPOINT",
     "DEFAULT_SCHEDULE",
+    "METRICS_FILE",
     "NAMESPACES",
     "MetricDatum",
     "dimensions",
@@ -29,6 +31,7 @@ __all__ = [
     "write_metrics",
 ]
 
+METRICS_FILE = "cloudwatch_metrics.jsonl"  # one JSON object per line [C AWS BYOC example]
 # (real-time endpoint, batch transform) namespaces per MonitoringType, from the AWS CloudWatch
 # pages for each monitor and the SDK dashboards (operations.md §3.5).
 NAMESPACES: dict[str, tuple[str, str]] = {
@@ -114,11 +117,18 @@ def metrics_frame(data: Iterable[MetricDatum]) -> pd.DataFrame:
 
 
 def write_metrics(data: Iterable[MetricDatum], directory: str | Path) -> Path:
-    """Write the entries as ``<directory>/cloudwatch_metrics.json`` (a JSON list) and return the path."""
-    return write_json([d.to_dict() for d in data], Path(directory) / "cloudwatch_metrics.json")
+    """Write the entries as the container does and return the file's path.
+
+    One JSON object per line in ``<directory>/cloudwatch_metrics.jsonl``; the container's
+    directory is ``/opt/ml/output/metrics/cloudwatch`` [C docs model-monitor-byoc-cloudwatch; the
+    file name and JSON Lines from AWS's BYOC example, labkit.analyzer.contract], which is not the
+    report folder: a real execution's report folder holds no metrics file (docs/fidelity.md).
+    """
+    lines = (json.dumps(d.to_dict(), separators=(",", ":")) for d in data)
+    return write_text(Path(directory) / METRICS_FILE, "".join(line + "\n" for line in lines))
 
 
 def _iso(ts: datetime) -> str:
     if ts.tzinfo is not None:
-        ts = ts.astimezone(timezone.utc).replace(tzinfo=None)
+        ts = ts.astimezone(UTC).replace(tzinfo=None)
     return ts.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -106,26 +106,23 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
     ),
     *_seed(
         "05_monitoring_workflow",
-        (("write and read the schedule expressions Model Monitor accepts (hourly, daily, every X hours, `NOW`) and pick "
+        (("write the schedule expressions Model Monitor accepts (hourly, daily, every X hours, `NOW`) and pick "
           "real-time, batch transform or one-off monitoring"), "4.1.S1", "Capture, schedule and executions"),
-        (("trace one execution's metric through a CloudWatch alarm (M out of N, `TreatMissingData`) to an EventBridge "
-          "rule that retrains the model, and say when the pager goes off"), "4.1.S2",
-         "The alarm and the page"),
-        ("name the Well-Architected Machine Learning Lens practices behind monitoring and automated response", "4.1.K3",
+        (("trace an execution's metric through a CloudWatch alarm (M out of N, `TreatMissingData`) to an EventBridge "
+          "rule that retrains the model, and say when the pager goes off"), "4.1.S2", "The alarm and the page"),
+        ("name the Machine Learning Lens practices behind monitoring and automated response", "4.1.K3",
          "The Well-Architected Machine Learning Lens"),
-        (("compare two production variants with confidence intervals and shift traffic with "
+        (("compare two production variants with a confidence interval and shift traffic with "
           "`UpdateEndpointWeightsAndCapacities`"), "4.1.S4", "A/B testing with production variants"),
     ),
     *_seed(
         "06_on_sagemaker",
-        (("turn a local baseline into a **monitoring schedule**: upload the two files, enable **data capture** at 100 % "
-          "on an endpoint, create the job definition and an hourly schedule"), "4.1.S1", "From files to requests"),
-        (("read a request the way the API reads it, and say which mistakes botocore catches before anything is sent and "
-          "which only the service (or a check of the documentation) catches"), "4.1.S1", "Mistakes caught offline"),
-        (("map `DataCaptureConfig`, `DefaultModelMonitor` and `CronExpressionGenerator.hourly()` of the SageMaker Python "
-          "SDK to the API fields they fill"), "4.1.S1", "The same thing with the SageMaker Python SDK"),
-        (("read a real execution's `constraint_violations.json` and real capture files with the same code the twins use, "
-          "and wire a drift alarm to a retraining pipeline"), "4.1.S2", "Read the violations"),
+        (("turn on **data capture** for a running endpoint, baseline it with `DefaultModelMonitor.suggest_baseline` "
+          "and create an hourly **monitoring schedule** with the SageMaker Python SDK"), "4.1.S1", "Schedule it hourly"),
+        (("find an execution's `constraint_violations.json` and its `feature_baseline_drift_<feature>` metric, and put "
+          "a CloudWatch alarm on that metric"), "4.1.S2", "The CloudWatch metric and an alarm"),
+        ("run the same cells on `labkit.local` or on your own AWS account by changing one parameter", "4.1.S1",
+         "Open the account"),
         ("list what keeps costing money while a schedule runs, and clean it up in the right order", "4.1.S1",
          "Clean up"),
     ),

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
 from labkit.errors import LabkitInputError
 from labkit.paths import os_error, require_file, write_text
 
-__all__ = ["JsonShape", "dumps", "read_json", "write_json"]
+__all__ = ["JsonShape", "dumps", "java_double", "python_float", "read_json", "write_json"]
 
 
 def dumps(data: Any) -> str:
@@ -118,6 +119,35 @@ class JsonShape:
                     path=self.path,
                 )
             seen[name] = i
+
+
+def java_double(x: float) -> str:
+    """A double as Java's ``Double.toString`` prints it ("100.0", "49.95", "1.0E-4").
+
+    The Model Monitor container is Scala: its violation sentences print numbers this way (a real
+    model-quality execution writes ``+/- 5.092682820403929E-4``; reference data-quality.md §4).
+    """
+    x = float(x)
+    if math.isnan(x) or math.isinf(x):
+        return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
+    if x == 0 or 1e-3 <= abs(x) < 1e7:
+        return repr(x)  # Python's shortest repr uses no exponent in this range, as Java
+    sign, digits, exponent = Decimal(repr(x)).as_tuple()
+    digits_text = "".join(map(str, digits)).rstrip("0") or "0"
+    power = exponent + len(digits) - 1
+    return f"{'-' if sign else ''}{digits_text[0]}.{digits_text[1:] or '0'}E{power}"
+
+
+def python_float(x: float) -> str:
+    """A float as SageMaker Clarify (Python) prints it in a sentence: ``repr``, ±inf as in analysis.json.
+
+    Real bias drift violations read "Metric value Infinity doesn't meet ..." (Clarify writes ±inf
+    as the strings "Infinity"/"-Infinity" in analysis.json, reference bias.md §6).
+    """
+    x = float(x)
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    return "NaN" if math.isnan(x) else repr(x)
 
 
 def _render(value: Any, level: int) -> str:

@@ -158,16 +158,12 @@ def workflow_strict_alarm(*, datapoints_to_alarm, evaluation_periods, treat_miss
     return int(in_alarm[0]) if len(in_alarm) else "never"
 
 
-def cloud_daily_schedule(*, hour, plan):
-    """A daily cron from the SDK-style helper, the plan's job definition, then offline validation."""
-    from labkit import aws, schedule
-    from labkit.aws import requests as api
+def cloud_daily_schedule(*, hour, monitor):
+    """Point the schedule at the SDK's daily cron, then read back what the account now runs."""
+    from sagemaker.core.model_monitor import CronExpressionGenerator
 
-    request = api.create_monitoring_schedule(
-        f"{plan.schedule_name}-daily", plan.job_definition_name,
-        schedule_expression=schedule.daily(hour=hour),  # cron(0 5 ? * * *)
-    )  # fmt: skip
-    return aws.validate(request)  # raises RequestRejected, listing every problem, if it would fail
+    monitor.update_monitoring_schedule(schedule_cron_expression=CronExpressionGenerator.daily(hour=hour))
+    return monitor.describe_schedule()["MonitoringScheduleConfig"]["ScheduleConfig"]["ScheduleExpression"]
 
 
 def exam_data_drift_monitors(*, feature, covariate_shift_sd, seed):

@@ -78,12 +78,12 @@ def test_every_failure_is_one_line_with_its_exit_code(exc, code, needles, monkey
 
 
 def test_memory_error_names_the_input_file(monkeypatch, capsys, tmp_path):
-    import labkit.csvfiles
+    import labkit.data_quality.engine
 
     def exhausted(path, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(labkit.csvfiles, "read_csv_text", exhausted)
+    monkeypatch.setattr(labkit.data_quality.engine, "profile_csv", exhausted)
     big = tmp_path / "big.csv"
     big.write_text("a\n1\n")
     assert main(["data-quality", "baseline", "--input", str(big), "--output", str(tmp_path / "o")]) == EXIT_FAILED

@@ -51,6 +51,12 @@ def monitor(*argv: str) -> int:
     return main(["data-quality", "monitor", *argv])
 
 
+def read_metrics(directory: Path) -> list[dict]:
+    """The metric entries ``--metrics-dir`` wrote: JSON Lines, as the container writes them."""
+    text = (directory / "cloudwatch_metrics.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines()]
+
+
 def write_capture(root: Path, frame: pd.DataFrame, *, hours: int = 1) -> list[Path]:
     records = capture.capture_requests(
         frame,
@@ -100,10 +106,11 @@ def test_monitor_csv_clean_and_drifted(tmp_path, baseline_dir, capsys):
         == EXIT_OK
     )
     assert read_json(tmp_path / "a" / "constraint_violations.json") == {"violations": []}
+    # A real execution's report folder (sm-model_monitor_introduction, 2022-04-18): no metrics.
     assert {p.name for p in (tmp_path / "a").iterdir()} == {
         "statistics.json",
+        "constraints.json",
         "constraint_violations.json",
-        "cloudwatch_metrics.json",
     }
 
     features(500, 1, shift=20).to_csv(tmp_path / "drift.csv", index=False)
@@ -114,6 +121,8 @@ def test_monitor_csv_clean_and_drifted(tmp_path, baseline_dir, capsys):
         str(baseline_dir),
         "--output",
         str(tmp_path / "b"),
+        "--metrics-dir",
+        str(tmp_path / "metrics"),
     )
     out = capsys.readouterr().out
     assert code == EXIT_VIOLATIONS
@@ -122,7 +131,8 @@ def test_monitor_csv_clean_and_drifted(tmp_path, baseline_dir, capsys):
     assert [(v["feature_name"], v["constraint_check_type"]) for v in found] == [
         ("age", "baseline_drift_check")
     ]
-    metrics = read_json(tmp_path / "b" / "cloudwatch_metrics.json")
+    assert not (tmp_path / "b" / "cloudwatch_metrics.jsonl").exists()
+    metrics = read_metrics(tmp_path / "metrics")
     assert {"feature_baseline_drift_age", "feature_data_age", "feature_non_null_plan"} <= {
         m["MetricName"] for m in metrics
     }
@@ -139,6 +149,8 @@ def test_monitor_capture_folder_reports_quarantined_lines(tmp_path, baseline_dir
         str(baseline_dir),
         "--output",
         str(tmp_path / "out"),
+        "--metrics-dir",
+        str(tmp_path / "out"),
     )
     out = capsys.readouterr().out
     assert code == EXIT_OK
@@ -147,7 +159,7 @@ def test_monitor_capture_folder_reports_quarantined_lines(tmp_path, baseline_dir
         and f"{paths[0]}:{len(paths[0].read_text().splitlines())}:" in out
     )
     assert "300 items analysed" in out
-    metrics = read_json(tmp_path / "out" / "cloudwatch_metrics.json")
+    metrics = read_metrics(tmp_path / "out")
     assert {m["Timestamp"] for m in metrics} == {
         "2024-03-01T11:59:36Z"
     }  # the last record: 299 × 24 s after 10:00
@@ -171,13 +183,15 @@ def test_monitor_capture_window_and_wrong_width_rows(tmp_path, baseline_dir, cap
         str(baseline_dir),
         "--output",
         str(tmp_path / "out"),
+        "--metrics-dir",
+        str(tmp_path / "metrics"),
     ]
     code = monitor(*argv, "--start", "2024-03-01T10:00:00Z", "--end", "2024-03-01T11:00:00Z")
     out = capsys.readouterr().out
     assert code == EXIT_OK
     assert "3 record(s) quarantined" in out and "100 items analysed" in out
     assert read_json(tmp_path / "out" / "statistics.json")["dataset"]["item_count"] == 100
-    assert {m["Timestamp"] for m in read_json(tmp_path / "out" / "cloudwatch_metrics.json")} == {
+    assert {m["Timestamp"] for m in read_metrics(tmp_path / "metrics")} == {
         "2024-03-01T11:00:00Z"
     }
 
@@ -285,3 +299,15 @@ def test_an_empty_window_fails_like_an_execution_with_no_data(tmp_path, capsys):
     code = main(["data-quality", "monitor", "--input", str(tmp_path / "empty.csv"), "--baseline", str(tmp_path / "base"), "--output", str(tmp_path / "out")])
     assert code == 2
     assert "no records to analyse" in capsys.readouterr().err
+
+
+def test_a_metrics_dir_that_is_a_file_fails_in_one_line_before_the_work(
+    tmp_path, baseline_dir, capsys
+):
+    features(50, 1).to_csv(tmp_path / "w.csv", index=False)
+    (tmp_path / "taken").write_text("not a folder")
+    code = monitor("--input", str(tmp_path / "w.csv"), "--baseline", str(baseline_dir),
+                   "--output", str(tmp_path / "o"), "--metrics-dir", str(tmp_path / "taken"))  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert code == EXIT_FAILED and "taken" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "o").exists()  # refused before any file was written

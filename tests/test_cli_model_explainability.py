@@ -67,15 +67,16 @@ def monitor_args(files, window, out, base):
 def test_baseline_then_monitor(files, tmp_path, capsys):
     base = tmp_path / "baseline"
     assert run(files, *baseline_args(files, base)) == EXIT_OK
-    assert sorted(p.name for p in base.iterdir()) == ["analysis.json", "analysis_config.json"]
-    assert (
-        "default" in json.loads((base / "analysis.json").read_text())["explanations"]["kernel_shap"]
-    )
+    assert sorted(p.name for p in base.iterdir()) == [
+        "analysis.json", "analysis_config.json", "report.html", "report.ipynb", "report.pdf",
+    ]  # fmt: skip
+    # Keyed label0 although --label names the target column, as real baselines (2023, 2024).
+    assert list(json.loads((base / "analysis.json").read_text())["explanations"]["kernel_shap"]) == [
+        "label0"
+    ]
 
     assert run(files, *monitor_args(files, "window.csv", tmp_path / "ok", base)) == EXIT_OK
-    assert (
-        json.loads((tmp_path / "ok" / "constraint_violations.json").read_text())["violations"] == []
-    )
+    assert not (tmp_path / "ok" / "constraint_violations.json").exists()  # no violations
 
     assert (
         run(files, *monitor_args(files, "drifted.csv", tmp_path / "bad", base)) == EXIT_VIOLATIONS
@@ -141,10 +142,23 @@ def test_monitor_failures_name_the_file_or_column(files, tmp_path, capsys):
     assert run(files, *wrong) == EXIT_FAILED
     assert "nowhere" in capsys.readouterr().err
 
-    other_label = monitor_args(files, "window.csv", tmp_path / "o", base)
-    other_label[other_label.index("--label") + 1] = "age_group"
-    assert run(files, *other_label) == EXIT_FAILED
-    assert "'default'" in capsys.readouterr().err
+    feature_as_label = monitor_args(files, "window.csv", tmp_path / "o", base)
+    feature_as_label[feature_as_label.index("--label") + 1] = "income"
+    assert run(files, *feature_as_label) == EXIT_FAILED
+    assert "'income' as a feature" in capsys.readouterr().err
+
+
+def test_monitor_reads_a_baselining_jobs_bare_analysis_json(files, tmp_path, capsys):
+    base = tmp_path / "baseline"
+    assert run(files, *baseline_args(files, base)) == EXIT_OK
+    bare = tmp_path / "real" / "analysis.json"  # what a real baselining job leaves: no config
+    bare.parent.mkdir()
+    bare.write_bytes((base / "analysis.json").read_bytes())
+    args = monitor_args(files, "drifted.csv", tmp_path / "out", bare)
+    args.remove("--label")
+    args.remove("default")
+    assert run(files, *args) == EXIT_VIOLATIONS
+    assert "label0: NDCG" in capsys.readouterr().out
 
 
 def test_usage_errors_exit_2(files, tmp_path):

@@ -95,14 +95,18 @@ def _workflow_objects() -> dict:
     return {"result": result, "drift": drift_schedule, "threshold": 0.1}
 
 
-@cache
-def _plan():
-    from labkit import aws
+class FakeMonitor:
+    """What notebook 06's exercise uses of a DefaultModelMonitor: describe_schedule and
+    update_monitoring_schedule (the papermill run drives the real SDK on labkit.local)."""
 
-    return aws.plan_data_quality_monitoring(
-        endpoint_name="credit-endpoint", role_arn="arn:aws:iam::111122223333:role/SageMakerModelMonitorRole",
-        bucket="amzn-s3-demo-bucket", region="us-east-1",
-    )  # fmt: skip
+    def __init__(self, expression: str = "cron(0 * ? * * *)") -> None:
+        self.expression = expression
+
+    def describe_schedule(self) -> dict:
+        return {"MonitoringScheduleConfig": {"ScheduleConfig": {"ScheduleExpression": self.expression}}}
+
+    def update_monitoring_schedule(self, *, schedule_cron_expression: str) -> None:
+        self.expression = schedule_cron_expression
 
 
 @cache
@@ -111,7 +115,7 @@ def context(exercise_id: str) -> dict:
     if exercise_id == "workflow-strict-alarm":
         return _workflow_objects()
     if exercise_id == "cloud-daily-schedule":
-        return {"plan": _plan()}
+        return {"monitor": FakeMonitor()}
     if exercise_id == "exam-data-drift-monitors":
         return {"seed": SEED}
     credit, model, features = _credit()
@@ -244,10 +248,7 @@ WRONG = {  # exercise id -> (a wrong answer, words its hint must contain)
     "attribution-ndcg-by-hand": (1.0, "take the gains from baseline_shap"),
     "attribution-largest-drop": ("age", "Run the monitor"),
     "workflow-strict-alarm": (31, "still OK"),  # the hour the notebook's 2-of-3 alarm paged
-    "cloud-daily-schedule": (
-        None,
-        "fires at every hour",
-    ),  # the plan's own hourly request, filled in below
+    "cloud-daily-schedule": ("cron(0 * ? * * *)", "fires at every hour"),  # the notebook's own hourly schedule
     "exam-data-drift-monitors": ({"DataQuality", "ModelQuality"}, "run model_quality.monitor"),
 }
 
@@ -257,8 +258,6 @@ def test_a_wrong_answer_fails_with_a_helpful_hint(exercise_id: str) -> None:
     answer, words = WRONG[exercise_id]
     if exercise_id == "bias-dpl-sign":
         answer = -solutions.reveal(exercise_id, **context(exercise_id))
-    if exercise_id == "cloud-daily-schedule":
-        answer = _plan().request("CreateMonitoringSchedule")
     feedback = exercises.grade(exercise_id, answer, **context(exercise_id))
     assert feedback.status == "incorrect", feedback.as_text()
     assert words in feedback.as_text(), feedback.as_text()
@@ -298,26 +297,21 @@ def test_the_strict_alarm_answer_is_the_m_of_n_rule_on_the_timeline() -> None:
 @pytest.mark.parametrize(
     ("expression", "words"),
     [
-        ("cron(0 5 * * *)", "[AWS docs]"),
+        ("cron(0 5 * * *)", "is not supported"),  # five-field cron: Model Monitor's forms have six
         ("cron(0 5/12 ? * * *)", "05:00, 17:00"),
-        ("NOW", "required when ScheduleExpression is NOW"),
+        ("NOW", "once, now"),
     ],
 )
-def test_a_daily_schedule_is_validated_and_parsed(expression: str, words: str) -> None:
-    from labkit.aws import requests as api
-
-    request = api.create_monitoring_schedule(
-        "daily", _plan().job_definition_name, schedule_expression=expression
-    )
-    feedback = exercises.grade("cloud-daily-schedule", request, plan=_plan())
+def test_a_daily_schedule_is_parsed_as_model_monitor_reads_it(expression: str, words: str) -> None:
+    feedback = exercises.grade("cloud-daily-schedule", expression, monitor=FakeMonitor(expression))
     assert not feedback.correct and words in feedback.as_text(), feedback.as_text()
-    other_job = api.create_monitoring_schedule(
-        "daily", "another-job", schedule_expression="cron(0 5 ? * * *)"
-    )
-    assert (
-        "plan.job_definition_name"
-        in exercises.grade("cloud-daily-schedule", other_job, plan=_plan()).hint
-    )
+
+
+def test_a_daily_schedule_must_be_the_one_the_account_runs() -> None:
+    untouched = exercises.grade("cloud-daily-schedule", "cron(0 5 ? * * *)", monitor=FakeMonitor())
+    assert not untouched.correct and "still runs cron(0 * ? * * *)" in untouched.as_text()
+    assert "update_monitoring_schedule" in untouched.hint
+    assert exercises.grade("cloud-daily-schedule", "cron(0 5 ? * * *)", monitor=FakeMonitor("cron(0 5 ? * * *)")).correct
 
 
 @pytest.mark.parametrize("exercise_id", IDS)

@@ -82,9 +82,10 @@ def test_the_table_prints_each_notebook_and_the_total(timings):
     text = timings.table([(a, 30.0), (b, None)], wpm=180)
     lines = text.splitlines()
     assert lines[0] == "reading speed: 180 words a minute"
-    assert lines[3].split() == ["03_x", "20", "1440", "240", "8.0", "30.0", "8.5", "1.0"]
+    assert lines[3].split() == ["03_x", "20", "1440", "240", "8.0", "30.0", "8.5", "1.0", "–"]
     assert lines[4].split()[5] == "–"  # not run
-    assert lines[-1].split()[-2:] == ["18.5", "1.0"]  # 8.5 + 1,800 words / 180 = 18.5 minutes
+    assert lines[-2].split()[-3:] == ["18.5", "1.0", "0.0"]  # 8.5 + 1,800 words / 180 = 18.5 minutes
+    assert "never in a core path" in lines[-1]
 
 
 def test_a_bad_selection_or_speed_is_one_line_and_exit_2(timings, capsys):
@@ -113,10 +114,58 @@ def test_the_agenda_rounds_each_core_path_up_and_says_what_is_left(timings):
     assert lines[3] == "| 0:02–0:09 | `00_a` | 5.5 min | 7 min |"
     assert lines[4] == "| 0:09–0:20 | `01_b` | 10.0 min | 11 min |"
     assert lines[5] == "| 0:20–0:30 | wrap-up, exercises as homework | – | 10 min |"
-    over = timings.agenda(rows, 180, minutes=15).splitlines()[-1]
+    assert lines[-1] == "After the workshop, not in the agenda: exercises 0 min (reading)."
+    over = timings.agenda(rows, 180, minutes=15).splitlines()[-3]
     assert "over by 5 min" in over
 
 
 def test_the_markdown_table_has_one_row_per_notebook(timings):
     text = timings.markdown_table([(timings.CorePath("03_x", 20, 900, 300, 240, 180), 30.0)], wpm=180)
-    assert text.splitlines()[2] == "| `03_x` | 20 | 1440 (240) | 8.0 min | 30 s | 8.5 min | 1.0 min |"
+    assert text.splitlines()[2] == "| `03_x` | 20 | 1440 (240) | 8.0 min | 30 s | 8.5 min | 1.0 min | – |"
+
+
+MOCK_OUTPUT = {"output_type": "stream", "name": "stdout",
+               "text": "Mock section: 2 questions in 30 minutes.\nQ1. Which monitor needs labels?\n  (a) Data quality\n"}
+PRACTICE = [
+    _md("## Check yourself"),
+    _code('QuizApp([bank[i] for i in ("dq-one",)])', outputs=[QUIZ_OUTPUT]),  # 11 words shown
+    _md("## Practice after the workshop\nEvery question, then a timed mock."),  # 10 words, apart
+    _code("mock = MockExamApp.draw(minutes=mock_minutes)", outputs=[MOCK_OUTPUT]),  # 4 of code, apart; its 15 shown
+    # words are read within the mock's own 30 minutes
+    _md("## Key takeaways\n- one idea"),  # 4 words, core again (with "Check yourself": 6)
+]
+
+
+def test_practice_after_the_workshop_is_counted_apart_with_the_mock_clock(timings, tmp_path):
+    cells = [_code("mock_minutes = 30  # the clock", tags=["parameters"]), *PRACTICE]
+    path = tmp_path / "09_review.ipynb"
+    path.write_text(json.dumps(_notebook(cells)), encoding="utf-8")
+    core = timings.measure_core_path(path, executed=_notebook(cells))
+    assert (core.markdown_words, core.quiz_words, core.practice_words) == (6, 11, 10 + 4)
+    assert core.timed_minutes == 30.0 and core.practice_minutes(14) == pytest.approx(31.0)
+    assert core.cells == 6
+    row = timings.markdown_table([(core, None)], wpm=14).splitlines()[2]
+    assert row.endswith("| 1.0 + 30 mock min |")
+    assert "`09_review` practice after the workshop 1.0 + 30 mock min" in timings.agenda([(core, None)], 14, minutes=60)
+    untimed = _notebook([_code("mock_minutes = 0", tags=["parameters"]), *PRACTICE])
+    path.write_text(json.dumps(untimed), encoding="utf-8")
+    assert timings.measure_core_path(path, executed=untimed).practice_words == 10 + 4 + 15  # no clock: read
+
+
+def test_without_a_run_the_named_questions_are_counted(timings, tmp_path):
+    from labkit import quiz
+
+    named = quiz.load_questions("05_monitoring_workflow")[:2]
+    cells = [_md("## Check yourself"),
+             _code(f"bank = {{q.id: q for q in quiz.load_questions('05_monitoring_workflow')}}\n"
+                   f"QuizApp([bank[i] for i in ({named[0].id!r}, {named[1].id!r})])"),  # ids win over the stem
+             _code("QuizApp([built_from_the_run])")]  # not countable offline
+    path = tmp_path / "09_offline.ipynb"
+    path.write_text(json.dumps(_notebook(cells)), encoding="utf-8")
+    expected = sum(timings.count_words(q.text) + sum(timings.count_words(o) for o in q.options.values()) for q in named)
+    assert timings.measure_core_path(path).quiz_words == expected
+    whole = [_code('QuizApp(quiz.load_questions("06_on_sagemaker"))')]
+    path.write_text(json.dumps(_notebook(whole)), encoding="utf-8")
+    bank = quiz.load_questions("06_on_sagemaker")
+    assert timings.measure_core_path(path).quiz_words == sum(
+        timings.count_words(q.text) + sum(timings.count_words(o) for o in q.options.values()) for q in bank)

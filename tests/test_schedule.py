@@ -307,6 +307,7 @@ def test_reports_land_under_endpoint_schedule_and_hour(tmp_path, baseline):
     )
     assert {p.name for p in run.output_path.iterdir()} == {
         "statistics.json",
+        "constraints.json",  # a real execution's report folder (docs/fidelity.md)
         "constraint_violations.json",
     }
     assert (

@@ -182,3 +182,25 @@ def test_bad_arguments_are_refused(housing):
         simulation.simulate(housing, drift=DRIFT, days=1)
     with pytest.raises(LabkitInputError, match=">= 1"):
         simulation.simulate("credit", drift=DRIFT, days=0)
+
+
+def test_a_drifted_window_is_the_full_drift_on_fresh_requests(credit):
+    from labkit import drift_grid, scenarios
+
+    schedule = simulation.DriftSchedule(30, "gradual")
+    window = schedule.drifted_window(credit, 500, seed=4)
+    fresh = scenarios.draw_window("credit", 500, seed=4)
+    expected = drift_grid.inject_drift(credit, fresh, feature="debt_to_income", covariate_shift_sd=2.0, concept_shift=0.8, seed=4)
+    pd.testing.assert_frame_equal(window, expected)  # full magnitude, whatever the shape
+    moved = (window["debt_to_income"].mean() - fresh["debt_to_income"].mean()) / credit.baseline["debt_to_income"].std()
+    assert moved > 1.0  # a 2 sd covariate shift (integer rounding and clipping aside)
+
+
+def test_the_executions_frame_lists_each_execution_and_its_window(run):
+    frame = run.executions_frame()
+    assert len(frame) == len(run.executions)
+    first = run.executions[0]
+    assert tuple(frame.iloc[0][["ScheduledTime", "window start", "status"]]) == (first.scheduled_time, first.window_start, first.status.value)
+    from labkit import schedule
+
+    assert set(frame.loc[frame["status"] == "Failed", "FailureReason"]) == {schedule.NO_DATA_FAILURE_REASON}

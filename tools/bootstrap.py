@@ -22,6 +22,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 VENV = REPO / ".venv"
 START_NOTEBOOK = "notebooks/00_start_here.ipynb"
+# Jupyter configuration shipped with the launch, found through JUPYTER_CONFIG_PATH: nothing is
+# written into the user's home or the environment. Its labconfig/page_config.json disables the
+# plugin that asks every new learner about Jupyter news and checks for updates (JupyterLab docs,
+# "Announcements": it "can be disabled as any plugin").
+LAB_CONFIG = REPO / "tools" / "jupyter-config"
 
 
 def main(argv: list[str]) -> int:
@@ -32,7 +37,7 @@ def main(argv: list[str]) -> int:
     python = environment_python()
     install(python)
     if command == "lab":
-        return run(lab_command(python, extra))
+        return run(lab_command(python, extra), env=lab_environment(os.environ))
     if command == "test":
         return run([python, "-m", "pytest", *extra])
     if command == "bench":
@@ -43,11 +48,24 @@ def main(argv: list[str]) -> int:
 def lab_command(python: str, extra: list[str] = ()) -> list[str]:
     """JupyterLab on the start notebook, with its token, listening on localhost only.
 
-    Never weaken either here. Containers (and CI) often run as root, which JupyterLab refuses
-    without --allow-root; that flag changes neither the token nor the address.
+    Given a notebook, JupyterLab serves that notebook's folder; ``default_url`` makes the URL
+    it prints (with its token) and the page a browser opens the start notebook itself, not the
+    Launcher. Never weaken the token or the address here. Containers (and CI) often run as root, which JupyterLab refuses without --allow-root;
+    that flag changes neither the token nor the address.
     """
     root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    return [python, "-m", "jupyterlab", START_NOTEBOOK, "--ServerApp.ip=localhost", *root, *extra]
+    return [
+        python, "-m", "jupyterlab", START_NOTEBOOK, "--ServerApp.ip=localhost",
+        f"--LabApp.default_url=/lab/tree/{Path(START_NOTEBOOK).name}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",  # offline: never ask PyPI
+        *root, *extra,
+    ]  # fmt: skip
+
+
+def lab_environment(base: dict[str, str]) -> dict[str, str]:
+    """``base`` with the kit's Jupyter configuration first on JUPYTER_CONFIG_PATH."""
+    paths = [str(LAB_CONFIG), *filter(None, base.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep))]
+    return {**base, "JUPYTER_CONFIG_PATH": os.pathsep.join(paths)}
 
 
 def environment_python() -> str:
@@ -81,9 +99,9 @@ def _labkit_importable(python: str) -> bool:
     return probe.returncode == 0
 
 
-def run(cmd: list[str], *, quiet: bool = False) -> int:
+def run(cmd: list[str], *, quiet: bool = False, env: dict[str, str] | None = None) -> int:
     kwargs = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL} if quiet else {}
-    return subprocess.call(cmd, cwd=REPO, **kwargs)
+    return subprocess.call(cmd, cwd=REPO, env=env, **kwargs)
 
 
 def check(code: int) -> None:

@@ -9,7 +9,8 @@ and the window's data, and adds ``constraint_violations.json`` and CloudWatch me
 service hands those over is not published [U: the Model Monitor analyzer's variables, see
 ``contract``]. The computations are the twins' (``labkit.model_bias``,
 ``labkit.model_explainability``), as the ``labkit model-bias`` / ``model-explainability``
-commands call them. Clarify's HTML/PDF/notebook reports are not produced.
+commands call them, and write their files through ``labkit.clarify_files`` (reports included:
+``labkit.clarify_report``).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from labkit.analyzer import datasets
 from labkit.analyzer.contract import JobFailure
 from labkit.analyzer.job import JobContext, JobResult
 from labkit.analyzer.predictor import EndpointModel, model_outputs
+from labkit.clarify_files import write_analysis_files, write_clarify_json
 from labkit.errors import LabkitInputError
-from labkit.jsonfiles import read_json, write_json
+from labkit.jsonfiles import read_json
 
 __all__ = ["PREDICTED_LABEL_COLUMN", "run"]
 
@@ -78,7 +80,10 @@ def _analysis(
     if shap:
         document.update(explain(context, config, data, config_path=config_path).analysis.to_dict())
     output = context.path(c.CLARIFY_OUTPUT)
-    write_json(document, output / c.ANALYSIS_FILE)
+    if "report" in (config.get("methods") or {}):  # the SDK's run_bias / run_explainability ask for it [C SDK]
+        write_analysis_files(output, document)
+    else:
+        write_clarify_json(document, output / c.ANALYSIS_FILE)
     print(f"analysed {len(data)} records: wrote {output / c.ANALYSIS_FILE}")
     return JobResult(c.clarify_message(0))
 
@@ -209,13 +214,12 @@ def explain(context: JobContext, config: dict, data: pd.DataFrame, *, config_pat
     predictor = _predictor_config(config)
     probability = predictor.get("probability")
     label_headers = predictor.get("label_headers")
-    # analysis.json's label key: predictor.label_headers[0] as Clarify names it, else Clarify's
-    # placeholder label0, which real outputs show even when the job names its label column
-    # (labkit.model_explainability.analysis.PLACEHOLDER_LABEL; label_key(None))
-    key = str(label_headers[0]) if label_headers else None
+    # analysis.json's label key: predictor.label_headers[0], else label0 even with a label
+    # column, as real jobs write it (labkit.model_explainability.analysis.label_key)
     return suggest_baseline(
         data, _endpoint(context, config, "methods.shap"),
-        label=key, features=features, agg_method=shap.get("agg_method", "mean_abs"),
+        label=label, label_header=str(label_headers[0]) if label_headers else None,
+        features=features, agg_method=shap.get("agg_method", "mean_abs"),
         method="kernel", num_samples=shap.get("num_samples"), max_rows=None,
         seed=int(shap.get("seed", 0)), use_logit=bool(shap.get("use_logit", False)),
         probability_index=probability if isinstance(probability, int) else None,

@@ -56,7 +56,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from labkit.cloudwatch import MetricDatum
+from labkit.cloudwatch import METRICS_FILE, MetricDatum
 
 __all__ = [
     "CLARIFY_REPOSITORY",
@@ -124,9 +124,7 @@ PROCESSING_ROOT = PurePosixPath("/opt/ml/processing")  # every LocalPath starts 
 MESSAGE_FILE = PurePosixPath("/opt/ml/output/message")  # ExitMessage = its first 1 KB [C docs]
 EXIT_MESSAGE_MAX_BYTES = 1024
 CLOUDWATCH_METRICS_DIR = PurePosixPath("/opt/ml/output/metrics/cloudwatch")  # [C docs]
-CLOUDWATCH_METRICS_FILE = (
-    "cloudwatch_metrics.jsonl"  # one JSON object per line [C AWS BYOC example]
-)
+CLOUDWATCH_METRICS_FILE = METRICS_FILE  # one JSON object per line [C AWS BYOC example]
 PROCESSING_JOB_CONFIG = PurePosixPath("/opt/ml/config/processingjobconfig.json")  # [C docs]
 
 # What the SDK and the service put in each job's ProcessingInputs / ProcessingOutputs.

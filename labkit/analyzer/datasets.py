@@ -190,6 +190,20 @@ class CapturedWindow:
     quarantined: list
 
 
+def name_by_position(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """A headerless table's columns take the baseline's ``names`` by position, as captured rows do.
+
+    A batch transform's input files usually have no header (``DatasetFormat.csv(header=False)``)
+    while the baseline was suggested from a training file with one. Without names the window can
+    only be matched by position; columns past the baseline's keep their Spark names (``_c5``…),
+    so they, and baseline columns the window lacks, are reported as extra or missing columns
+    instead of every column being "missing". [U] the kit's reading: the docs say only that the
+    analyzer compares the column counts.
+    """
+    renamed = [names[i] if i < len(names) else column for i, column in enumerate(frame.columns)]
+    return frame.set_axis(renamed, axis="columns")
+
+
 def read_window(context: JobContext) -> CapturedWindow:
     """Captured records under ``dataset_source`` with ``inferenceTime`` in ``[start_time, end_time)``."""
     from labkit.capture import read_capture

@@ -22,7 +22,6 @@ from labkit.analyzer.contract import (
     CLARIFY_CONFIG_INPUT,
     CLARIFY_REPOSITORY,
     CLOUDWATCH_METRICS_DIR,
-    CLOUDWATCH_METRICS_FILE,
     ENABLED,
     END_TIME,
     ENDPOINT_NAME,
@@ -43,7 +42,7 @@ from labkit.analyzer.contract import (
     failure_texts,
     status_of,
 )
-from labkit.cloudwatch import MetricDatum, namespace
+from labkit.cloudwatch import MetricDatum, namespace, write_metrics
 from labkit.errors import LabkitInputError
 
 __all__ = ["JobContext", "JobResult", "job_kind", "read_metrics", "run_job"]
@@ -129,12 +128,7 @@ class JobContext:
             schedule=self.schedule,
             batch=self.is_batch,
         )
-        directory = self.path(CLOUDWATCH_METRICS_DIR)
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / CLOUDWATCH_METRICS_FILE
-        lines = (json.dumps(d.to_dict(), separators=(",", ":")) for d in metrics)
-        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-        return path
+        return write_metrics(metrics, self.path(CLOUDWATCH_METRICS_DIR))
 
 
 @dataclass(frozen=True)

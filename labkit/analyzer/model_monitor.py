@@ -95,27 +95,19 @@ def _data_quality_monitor(context: JobContext, fmt, output) -> JobResult:
         window, path, latest = datasets.read_captured(context, fmt, names)
     else:
         window, path = datasets.read_table(context, fmt, typed=False)
+        if fmt.kind == c.CSV_FORMAT and not fmt.header:
+            window = datasets.name_by_position(window, names)
         latest = None
     report = data_quality.monitor(window, statistics, constraints, path=path)
-    report.to_json(output)
-    window_constraints(report.statistics).to_json(output)
+    report.to_json(output)  # statistics, constraints and violations, as the CLI writes them
+    for name in data_quality.uncompared_features(statistics):
+        print(f"note: {name!r} has no categorical distribution: baseline_drift_check skips it")
     context.publish(report, latest)
     n = len(report.violations.violations)
     print(
         f"{report.statistics.item_count} records analysed: {n} violation(s); wrote the reports to {output}"
     )
     return JobResult(c.model_monitor_message(n), "DataQuality")
-
-
-def window_constraints(statistics):
-    """The constraints.json a data-quality execution writes beside its violations.
-
-    [U] The 2022 execution's report folder holds a constraints.json, whose content is not
-    published; the kit writes the constraints the analyzer would suggest for the window's data.
-    """
-    from labkit.data_quality import suggest_constraints
-
-    return suggest_constraints(statistics)
 
 
 def _baseline_file(context: JobContext, variable: str):

@@ -12,6 +12,7 @@ would send (``requests``, ``retraining``, ``plan``) and checked against botocore
 ``validation``  ``check``/``validate``: botocore's ParamValidator, model constraints, AWS docs rules
 ``bridge``      opt-in: ``connect``, ``send``, upload, capture, executions, violations, alarms
 ``sdk``         the SageMaker Python SDK v3 mapping and the ``DefaultModelMonitor`` path
+``account``     ``open_account``: notebook 06's cells on ``labkit.local`` or, opted in, on AWS
 ==============  ==============================================================================
 
 ``import labkit.aws`` loads neither boto3, botocore nor sagemaker: they are imported inside the
@@ -21,6 +22,7 @@ functions that use them (tests/test_imports.py and tests/aws/test_imports.py che
 from __future__ import annotations
 
 from labkit.aws import requests, retraining, validation
+from labkit.aws.account import RealAccount, open_account, stock_example, wait_until
 from labkit.aws.bridge import (
     USE_AWS_ENV,
     AwsClients,
@@ -47,11 +49,11 @@ from labkit.aws.sdk import SDK_COLUMNS, SDK_EQUIVALENTS, create_schedule_with_sd
 from labkit.aws.validation import Problem, RequestRejected, check, validate, validate_all
 
 __all__ = [
-    "SDK_COLUMNS", "SDK_EQUIVALENTS", "USE_AWS_ENV", "ApiRequest", "AwsClients",
+    "SDK_COLUMNS", "SDK_EQUIVALENTS", "USE_AWS_ENV", "ApiRequest", "AwsClients", "RealAccount",
     "AwsNotEnabledError", "MonitoringPlan", "Problem", "RequestRejected", "alarm_state", "check",
     "cleanup", "connect", "create_schedule", "create_schedule_with_sdk", "download_capture",
-    "download_violations", "enable_data_capture", "list_executions", "opted_in",
+    "download_violations", "enable_data_capture", "list_executions", "open_account", "opted_in",
     "plan_data_quality_monitoring", "read_endpoint_config", "read_requests", "refuse_placeholders", "requests", "restore_endpoint",
-    "retraining", "run", "sdk_session", "send", "upload_baseline", "validate", "validate_all",
-    "validation", "write_requests",
+    "retraining", "run", "sdk_session", "send", "stock_example", "upload_baseline", "validate", "validate_all",
+    "validation", "wait_until", "write_requests",
 ]  # fmt: skip

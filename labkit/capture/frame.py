@@ -7,8 +7,6 @@ columns by position; the output (prediction) columns come first by default
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ import pandas as pd
 
 from labkit.capture.endpoint import payload_is_json
 from labkit.capture.records import CaptureData, CaptureRecord, join_key
+from labkit.csvfiles import split_csv_lines
 from labkit.errors import LabkitInputError
 
 __all__ = ["OUTPUT_COLUMNS_POSITIONS", "QuarantinedRow", "records_to_frame"]
@@ -126,11 +125,10 @@ def _side_rows(side: CaptureData | None, slot: str, width: int) -> list[list[str
 
 
 def _csv_rows(text: str) -> list[list[str | None]]:
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""))
-        return [[cell if cell != "" else None for cell in fields] for fields in reader if fields]
-    except csv.Error as exc:
-        raise LabkitInputError(f"malformed CSV ({exc})") from None
+    # One row per line, as csvfiles reads a CSV file: an unclosed quote quarantines the record
+    # instead of swallowing the payload's next rows into one cell (issue 18).
+    rows = split_csv_lines(text, where="payload ")
+    return [[cell if cell != "" else None for cell in fields] for fields in rows]
 
 
 def _json_rows(text: str) -> list[list[str | None]]:

@@ -2,11 +2,19 @@
 
     labkit data-quality baseline --input TRAIN.csv --output BASELINE_DIR
     labkit data-quality monitor  --input PATH --baseline BASELINE_DIR --output OUT_DIR
-        [--start ISO --end ISO] [--include-output] [--endpoint NAME --schedule NAME]
+        [--start ISO --end ISO] [--include-output]
+        [--metrics-dir DIR --endpoint NAME --schedule NAME]
+    either: [--engine local|spark] [--chunk-mib N] [--progress | --no-progress]
+
+A CSV is profiled in chunks (``--chunk-mib`` of text at a time, so memory stays bounded whatever
+its size; a progress bar on a terminal) by the local engine, or by Apache Spark with
+``--engine spark`` (``pip install 'drift-lab[spark]'`` and Java 17; see docs/spark.md).
 
 ``baseline`` writes statistics.json and constraints.json. ``monitor`` reads a CSV with a header,
-a data-capture ``.jsonl`` file or a capture folder (``yyyy/mm/dd/hh`` below it), writes
-statistics.json, constraint_violations.json and cloudwatch_metrics.json, and exits 1 when a
+a data-capture ``.jsonl`` file or a capture folder (``yyyy/mm/dd/hh`` below it), writes the
+report folder of a real execution (statistics.json, constraints.json,
+constraint_violations.json) and, with ``--metrics-dir``, the CloudWatch metrics file the
+container writes to ``/opt/ml/output/metrics/cloudwatch``; it exits 1 when a
 constraint is violated (the execution's ``CompletedWithViolations``), 0 when none is, 2 when it
 fails. Malformed capture lines are skipped, counted and listed with file and line.
 """
@@ -14,15 +22,21 @@ fails. Malformed capture lines are skipped, counted and listed with file and lin
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from labkit.cli import EXIT_OK, EXIT_VIOLATIONS
+from labkit.cli import EXIT_OK, EXIT_VIOLATIONS, options
 from labkit.errors import LabkitInputError
 from labkit.paths import check_output_folder, require_file_or_folder
+
+if TYPE_CHECKING:
+    from labkit.data_quality import DatasetProfile
 
 __all__ = ["register"]
 
@@ -37,16 +51,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     baseline = commands.add_parser("baseline", help="write statistics.json and constraints.json")
     baseline.add_argument(
-        "--input", required=True, type=Path, help="baseline dataset: CSV with a header row"
+        "--input", required=True, type=_input, help="baseline dataset: CSV with a header row (or an s3:// URI with --engine spark)"
     )
     baseline.add_argument("--output", required=True, type=Path, help="folder for the two files")
+    _add_engine_options(baseline)
     baseline.set_defaults(handler=_baseline)
 
     monitor = commands.add_parser(
-        "monitor", help="write statistics.json and constraint_violations.json"
+        "monitor",
+        help="write statistics.json, constraints.json and constraint_violations.json",
     )
     monitor.add_argument(
-        "--input", required=True, type=Path,
+        "--input", required=True, type=_input,
         help="CSV with a header, a capture .jsonl file, or a capture folder (read recursively)",
     )  # fmt: skip
     monitor.add_argument(
@@ -55,7 +71,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=Path,
         help="folder with statistics.json and constraints.json",
     )
-    monitor.add_argument("--output", required=True, type=Path, help="folder for the output files")
+    monitor.add_argument(
+        "--output", required=True, type=Path, help="the execution's report folder"
+    )
+    monitor.add_argument(
+        "--metrics-dir",
+        type=Path,
+        default=None,
+        help="folder for cloudwatch_metrics.jsonl, the container's /opt/ml/output/metrics/cloudwatch "
+        "(default: not written)",
+    )
     monitor.add_argument(
         "--start", type=_time, help="capture window start, ISO 8601 (inclusive, UTC if no zone)"
     )
@@ -75,15 +100,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     monitor.add_argument(
         "--schedule", default=None, help="MonitoringSchedule dimension (default: local-schedule)"
     )
+    _add_engine_options(monitor)
     monitor.set_defaults(handler=_monitor)
+
+
+def _chunk_mib(text: str) -> float:
+    """MiB per chunk: a finite number above 0 (NaN, 0 or less is refused)."""
+    value = options.finite_number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number of MiB above 0, got {text!r}")
+    return value
+
+
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine", choices=("local", "spark"), default="local",
+        help="local: chunked, bounded memory (default); spark: Apache Spark (local[*] or spark-submit)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--chunk-mib", type=_chunk_mib, default=32.0,
+        help="local engine: MiB of CSV text profiled per chunk (bounds memory; default 32)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="show a progress bar on stderr (default: when stderr is a terminal)",
+    )  # fmt: skip
 
 
 def _baseline(args: argparse.Namespace) -> int:
     from labkit import data_quality
-    from labkit.csvfiles import read_csv_text
 
     check_output_folder(args.output)
-    df = read_csv_text(args.input)
+    df = _profile_csv(args, args.input)
     baseline = data_quality.suggest_baseline(df, path=args.input)
     statistics_path, constraints_path = baseline.to_json(args.output)
     print(
@@ -102,8 +150,11 @@ def _monitor(args: argparse.Namespace) -> int:
     from labkit import cloudwatch, data_quality
 
     check_output_folder(args.output)
+    if args.metrics_dir is not None:
+        check_output_folder(args.metrics_dir)
     baseline = data_quality.Baseline.from_json(args.baseline)
-    window, timestamp = _read_window(args, baseline.statistics.names)
+    strings = [f.name for f in baseline.statistics.features if f.inferred_type == "String"]
+    window, timestamp = _read_window(args, baseline.statistics.names, strings)
     if len(window) == 0:
         # [U] reference: operations.md §3.4 — an execution with no data in its window fails.
         raise LabkitInputError(
@@ -111,13 +162,14 @@ def _monitor(args: argparse.Namespace) -> int:
             path=args.input,
         )
     report = data_quality.monitor(window, baseline, path=args.input)
-    statistics_path, violations_path = report.to_json(args.output)
+    paths = report.to_json(args.output)
     metrics = report.cloudwatch_metrics(
         endpoint=args.endpoint or cloudwatch.DEFAULT_ENDPOINT,
         schedule=args.schedule or cloudwatch.DEFAULT_SCHEDULE,
         timestamp=timestamp,
     )
-    metrics_path = cloudwatch.write_metrics(metrics, args.output)
+    if args.metrics_dir is not None:
+        paths += (cloudwatch.write_metrics(metrics, args.metrics_dir),)
     by_check = Counter(v.constraint_check_type for v in report.violations.violations)
     print(
         f"{report.statistics.item_count} items analysed: {len(report.violations.violations)} violation(s)"
@@ -131,7 +183,9 @@ def _monitor(args: argparse.Namespace) -> int:
             )
             print(f"  {check:<26} {by_check[check]}  ({features})")
     _print_notes(window, baseline)
-    print(f"wrote {statistics_path}, {violations_path} and {metrics_path}")
+    print(f"wrote {', '.join(map(str, paths))}")
+    if args.metrics_dir is None:
+        print(f"{len(metrics)} CloudWatch metric(s); --metrics-dir writes them")
     return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
 
 
@@ -153,20 +207,48 @@ def _print_notes(window: pd.DataFrame, baseline) -> None:
         )
 
 
-def _read_window(args: argparse.Namespace, names: list[str]) -> tuple[pd.DataFrame, datetime]:
-    """The window as text cells, and the metrics' timestamp (the window end)."""
-    path = require_file_or_folder(
-        args.input, "a CSV file, a capture .jsonl file or a capture folder"
-    )
+def _read_window(
+    args: argparse.Namespace, names: list[str], strings: Collection[str]
+) -> tuple[pd.DataFrame | DatasetProfile, datetime]:
+    """The window (a CSV's profile, or captured rows as text cells) and the metrics' timestamp."""
+    path = args.input
+    if isinstance(path, str):  # a URI (s3://…): only Spark reads it
+        return _profile_csv(args, path, strings=strings), args.end or _now()
+    path = require_file_or_folder(path, "a CSV file, a capture .jsonl file or a capture folder")
     if path.is_file() and path.suffix.lower() not in (".jsonl", ".json"):
         if args.start:
             raise LabkitInputError(
                 "--start selects captured records; a CSV input has no capture times", path=path
             )
-        from labkit.csvfiles import read_csv_text
-
-        return read_csv_text(path), args.end or _now()
+        return _profile_csv(args, path, strings=strings), args.end or _now()
+    if args.engine == "spark":
+        raise LabkitInputError("--engine spark reads CSV files; capture files use the local engine", path=path)
     return _read_capture(args, names)
+
+
+def _profile_csv(args: argparse.Namespace, path: Path | str, *, strings: Collection[str] = ()):
+    """The CSV's DatasetProfile from the chosen engine, with a progress bar when asked for."""
+    if args.engine == "spark":
+        from labkit.data_quality import spark
+
+        return spark.profile_csv(path, count_values_of=strings)
+    if isinstance(path, str):
+        raise LabkitInputError("a URI input needs --engine spark (the local engine reads files)", path=path)
+    from tqdm import tqdm
+
+    from labkit.data_quality import engine
+
+    size = path.stat().st_size if path.is_file() else 0
+    with tqdm(total=size, unit="B", unit_scale=True, desc=path.name, disable=_no_bar(args), file=sys.stderr,
+              leave=False) as bar:  # fmt: skip
+        return engine.profile_csv(
+            path, count_values_of=strings, chunk_bytes=int(args.chunk_mib * 2**20), progress=bar.update
+        )
+
+
+def _no_bar(args: argparse.Namespace) -> bool | None:
+    """tqdm's ``disable``: None hides the bar unless stderr is a terminal."""
+    return None if args.progress is None else not args.progress
 
 
 def _read_capture(args: argparse.Namespace, names: list[str]) -> tuple[pd.DataFrame, datetime]:
@@ -214,6 +296,11 @@ def _read_capture(args: argparse.Namespace, names: list[str]) -> tuple[pd.DataFr
 def _print_more(total: int) -> None:
     if total > SHOWN_PROBLEMS:
         print(f"    … and {total - SHOWN_PROBLEMS} more")
+
+
+def _input(text: str) -> Path | str:
+    """A local path, or a URI such as s3://bucket/key kept as text (Path would fold its //)."""
+    return text if "://" in text else Path(text)
 
 
 def _time(text: str) -> datetime:

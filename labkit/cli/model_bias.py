@@ -9,7 +9,8 @@
                                [--confidence-level L] [--seed S]
 
 ``report`` writes analysis.json; ``baseline`` writes analysis.json (the constraints) and
-analysis_config.json; ``monitor`` writes analysis.json and constraint_violations.json and exits 1
+analysis_config.json; ``monitor`` writes analysis.json (and constraint_violations.json when a
+post-training metric violates, as real executions do) and exits 1
 when there are violations. ``--label-threshold`` replaces ``--label-values`` for a numeric label,
 ``--probability-threshold P`` reads ``--prediction`` as a score (score > P → 1).
 

@@ -1,11 +1,14 @@
 """``labkit model-explainability``: the ModelExplainabilityMonitor twin on files.
 
     labkit model-explainability baseline --input DATA.csv --model MODEL --label COL --output DIR
-    labkit model-explainability monitor  --input DATA.csv --model MODEL --label COL --baseline DIR --output OUT_DIR
+    labkit model-explainability monitor  --input DATA.csv --model MODEL [--label COL] --baseline PATH --output OUT_DIR
 
 MODEL is a scikit-learn model saved with skops (never a pickle). ``baseline`` writes
-analysis.json (the constraints) and analysis_config.json; ``monitor`` writes analysis.json and
-constraint_violations.json and exits 1 when feature attribution drift is found.
+analysis.json (the constraints) and analysis_config.json; ``monitor`` reads that folder, or a
+real baselining job's analysis.json alone, writes analysis.json (and constraint_violations.json
+when there are violations, as real executions do) and exits 1 when feature attribution drift is
+found. ``--label`` is the target column, never a feature; the explanation is keyed
+``--label-header`` when given, else ``label0``, as Clarify keys it.
 """
 
 from __future__ import annotations
@@ -35,15 +38,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     commands = parser.add_subparsers(dest="explainability_command", metavar="ACTION", required=True)
 
-    def common(p: argparse.ArgumentParser) -> None:
+    def common(p: argparse.ArgumentParser, *, label_required: bool) -> None:
         p.add_argument("--input", required=True, type=Path, help="CSV with a header row")
         p.add_argument(
             "--model", required=True, type=Path, help="scikit-learn model saved with skops"
         )
         p.add_argument(
             "--label",
-            required=True,
-            help="target column: not a feature; names the analysis.json label",
+            required=label_required,
+            help="target column: never a feature (Clarify's data config label)",
         )
         p.add_argument(
             "--method",
@@ -68,7 +71,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     baseline = commands.add_parser(
         "baseline", help="explain the baseline dataset: analysis.json = the constraints"
     )
-    common(baseline)
+    common(baseline, label_required=True)
+    baseline.add_argument(
+        "--label-header",
+        default=None,
+        help="Clarify's predictor.label_headers entry: the analysis.json label key (default label0)",
+    )
     baseline.add_argument(
         "--output", required=True, type=Path, help="folder for analysis.json, analysis_config.json"
     )
@@ -81,13 +89,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run = commands.add_parser(
         "monitor", help="explain a window and check feature attribution drift (NDCG)"
     )
-    common(run)
-    run.add_argument("--baseline", required=True, type=Path, help="folder written by `baseline`")
+    common(run, label_required=False)
+    run.add_argument(
+        "--baseline",
+        required=True,
+        type=Path,
+        help="folder written by `baseline`, or a baselining job's analysis.json",
+    )
     run.add_argument(
         "--output",
         required=True,
         type=Path,
-        help="folder for analysis.json, constraint_violations.json",
+        help="folder for analysis.json (and constraint_violations.json if any)",
     )
     run.add_argument(
         "--agg-method", choices=AGG_METHODS, default=None, help="default: the baseline's"
@@ -110,6 +123,7 @@ def _baseline(args: argparse.Namespace) -> int:
             data,
             model,
             label=args.label,
+            label_header=args.label_header,
             agg_method=args.agg_method,
             method=args.method,
             num_samples=args.num_samples,
@@ -117,20 +131,18 @@ def _baseline(args: argparse.Namespace) -> int:
             seed=args.seed,
             use_logit=args.use_logit,
         )
-    print(baseline.config.to_json(args.output))
-    print(baseline.analysis.to_json(args.output))
+    print(baseline.to_json(args.output))  # analysis.json, the reports and analysis_config.json
     return EXIT_OK
 
 
 def _monitor(args: argparse.Namespace) -> int:
     from labkit.model_explainability import Baseline, monitor
-    from labkit.model_explainability.analysis import PLACEHOLDER_LABEL
 
     data, model = _read_inputs(args, label_required=False)  # captured data may lack the label
     baseline = Baseline.from_json(args.baseline)
-    if baseline.label not in (args.label, PLACEHOLDER_LABEL):  # label0: Clarify's unnamed label
+    if args.label is not None and args.label in baseline.features:
         raise LabkitInputError(
-            f"this baseline explains label {baseline.label!r}, not {args.label!r}",
+            f"this baseline explains {args.label!r} as a feature, so it cannot be the label",
             path=args.baseline,
         )
     with _located(args.input):
@@ -149,7 +161,8 @@ def _monitor(args: argparse.Namespace) -> int:
     for label, score in report.ndcg.items():
         print(f"{label}: NDCG {score:.6f} (violation below {args.threshold})")
     print(args.output / "analysis.json")
-    print(args.output / "constraint_violations.json")
+    if report.has_violations:
+        print(args.output / "constraint_violations.json")
     return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
 
 

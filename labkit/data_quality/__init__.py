@@ -2,8 +2,8 @@
 
 ``suggest_baseline`` profiles a baseline dataset and suggests constraints (statistics.json,
 constraints.json); ``monitor`` profiles one window of captured data, checks it against them and
-reports violations (statistics.json, constraint_violations.json) and CloudWatch metrics, as the
-Model Monitor prebuilt container does (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html).
+reports violations (statistics.json, constraints.json, constraint_violations.json: a real
+execution's report folder) and CloudWatch metrics, as the Model Monitor prebuilt container does (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html).
 
 Examples
 --------
@@ -20,6 +20,7 @@ columns; typed values are judged on the text a CSV writer would give them (``typ
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,10 +39,10 @@ from labkit.data_quality.constraints import (
     suggest_constraints,
 )
 from labkit.data_quality.metrics import data_quality_metrics
+from labkit.data_quality.profile import DatasetProfile, as_profile
 from labkit.data_quality.statistics import (
     FeatureStatistics,
     Statistics,
-    column_texts,
     compute_statistics,
     statistics_from_columns,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "ConfigOverrides",
     "ConstraintViolations",
     "Constraints",
+    "DatasetProfile",
     "FeatureConstraints",
     "FeatureDrift",
     "FeatureStatistics",
@@ -117,7 +119,7 @@ class MonitoringReport:
     drift: dict[str, FeatureDrift]
     constraints: Constraints
     type_counts: dict[str, TypeCounts]
-    distinct_counts: dict[str, int]
+    distinct_counts: Mapping[str, int]  # HyperLogLog++ estimates, computed when first read
 
     @property
     def distances(self) -> dict[str, float]:
@@ -129,9 +131,30 @@ class MonitoringReport:
         """True when the execution would end ``CompletedWithViolations``."""
         return bool(self.violations.violations)
 
-    def to_json(self, directory: str | Path) -> tuple[Path, Path]:
-        """Write statistics.json and constraint_violations.json; return both paths."""
-        return self.statistics.to_json(directory), self.violations.to_json(directory)
+    @property
+    def window_constraints(self) -> Constraints:
+        """The constraints.json an execution writes beside its violations.
+
+        [C] a real execution's report folder holds statistics.json, constraints.json and
+        constraint_violations.json (sm-model_monitor_introduction, run 2022-04-18; docs/fidelity.md).
+        [U] its content is not published: the kit writes the constraints the analyzer suggests
+        for the window's statistics, with the baseline's monitoring_config.
+        """
+        return suggest_constraints(
+            self.statistics, monitoring_config=self.constraints.monitoring_config
+        )
+
+    def to_json(self, directory: str | Path) -> tuple[Path, Path, Path]:
+        """Write the execution's report folder; return the statistics, constraints and violations paths.
+
+        CloudWatch metrics are not report files: the container writes them to
+        ``/opt/ml/output/metrics/cloudwatch`` (``labkit.cloudwatch.write_metrics``).
+        """
+        return (
+            self.statistics.to_json(directory),
+            self.window_constraints.to_json(directory),
+            self.violations.to_json(directory),
+        )
 
     def cloudwatch_metrics(
         self,
@@ -156,26 +179,29 @@ class MonitoringReport:
 
 
 def suggest_baseline(
-    baseline_df: pd.DataFrame,
+    baseline_df: pd.DataFrame | DatasetProfile,
     *,
     monitoring_config: MonitoringConfig | None = None,
     path: str | Path | None = None,
 ) -> Baseline:
     """Profile the baseline dataset and suggest constraints, as ``DefaultModelMonitor.suggest_baseline`` does.
 
-    ``monitoring_config`` replaces the container's defaults in the suggested constraints.json;
-    ``path`` (the file ``baseline_df`` was read from) only names the file in errors.
+    ``baseline_df`` may also be a ``DatasetProfile`` (``engine.profile_csv`` builds one from a
+    file of any size in bounded memory). ``monitoring_config`` replaces the container's defaults
+    in the suggested constraints.json; ``path`` (the file ``baseline_df`` was read from) only
+    names the file in errors.
     """
     if len(baseline_df) == 0:
         raise LabkitInputError("the baseline dataset has no rows", path=path)
-    statistics = compute_statistics(baseline_df, path=path)
+    profile = as_profile(baseline_df)
+    statistics = statistics_from_columns(profile.columns, item_count=profile.item_count, path=path)
     return Baseline(
         statistics, suggest_constraints(statistics, monitoring_config=monitoring_config)
     )
 
 
 def monitor(
-    window_df: pd.DataFrame,
+    window_df: pd.DataFrame | DatasetProfile,
     statistics: Statistics | Baseline,
     constraints: Constraints | None = None,
     *,
@@ -192,15 +218,34 @@ def monitor(
         statistics = statistics.statistics
     if constraints is None:
         constraints = suggest_constraints(statistics)
-    columns = column_texts(window_df)
-    window_statistics = statistics_from_columns(columns, item_count=len(window_df), path=path)
+    profile = as_profile(window_df)
+    columns = profile.columns
+    window_statistics = statistics_from_columns(columns, item_count=profile.item_count, path=path)
     drift = measure_drift(statistics, constraints, columns)
-    violations = check_constraints(constraints, columns, item_count=len(window_df), drift=drift)
+    violations = check_constraints(constraints, columns, item_count=profile.item_count, drift=drift)
     return MonitoringReport(
         statistics=window_statistics,
         violations=violations,
         drift=drift,
         constraints=constraints,
         type_counts={name: column.type_counts() for name, column in columns.items()},
-        distinct_counts={name: column.distinct_count() for name, column in columns.items()},
+        distinct_counts=_DistinctCounts(columns),
     )
+
+
+class _DistinctCounts(Mapping[str, int]):
+    """Each column's HyperLogLog++ distinct count, computed when first read (metrics only)."""
+
+    def __init__(self, columns: Mapping[str, object]) -> None:
+        self._columns, self._counts = columns, {}
+
+    def __getitem__(self, name: str) -> int:
+        if name not in self._counts:
+            self._counts[name] = self._columns[name].distinct_count()
+        return self._counts[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)

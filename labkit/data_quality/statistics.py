@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from labkit.data_quality.distance import KLLSketch, build_sketch
-from labkit.data_quality.types import NUMERIC_TYPES, ColumnText, column_text
+from labkit.data_quality.kll import KLLSketch
+from labkit.data_quality.profile import ColumnProfile, Moments, profile_frame
+from labkit.data_quality.types import NUMERIC_TYPES
 from labkit.errors import LabkitInputError
 from labkit.jsonfiles import JsonShape, read_json, write_json
 
@@ -28,7 +29,6 @@ __all__ = [
     "NumericalStatistics",
     "Statistics",
     "StringStatistics",
-    "column_texts",
     "compute_statistics",
     "order_categories",
     "statistics_from_columns",
@@ -37,6 +37,11 @@ __all__ = [
 FILE_NAME = "statistics.json"  # SDK monitoring_files.py: STATISTICS_JSON_DEFAULT_FILE_NAME
 VERSION = 0.0  # real files write 0.0 (the docs show 0)
 INFERRED_TYPES = ("Integral", "Fractional", "String", "Unknown")
+# Deequ's ColumnProfiler computes a histogram only for columns with at most this many (approx.)
+# distinct values (ColumnProfiler.DEFAULT_CARDINALITY_THRESHOLD = 120, awslabs/deequ). [C] a real
+# suggest_baseline output of 2024 leaves ``distribution`` out of string_statistics for ids, zip
+# codes and cities (issue 19); that the container uses exactly Deequ's 120 is [U].
+HISTOGRAM_MAX_DISTINCT = 120
 
 
 def order_categories(counts: Mapping[str, int]) -> list[tuple[str, int]]:
@@ -84,20 +89,23 @@ class StringStatistics:
 
     num_present: int
     num_missing: int
-    distinct_count: float  # Deequ estimates it with HyperLogLog++; the twin counts exactly
-    buckets: tuple[tuple[str, int], ...]  # (value, count), see order_categories
+    distinct_count: float  # HyperLogLog++ estimate, as Deequ's ApproxCountDistinct (hyperloglog.py)
+    # (value, count), see order_categories; None: no ``distribution`` (HISTOGRAM_MAX_DISTINCT)
+    buckets: tuple[tuple[str, int], ...] | None
 
     def counts(self) -> dict[str, int]:
-        return dict(self.buckets)
+        return dict(self.buckets or ())
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "common": {"num_present": self.num_present, "num_missing": self.num_missing},
             "distinct_count": self.distinct_count,
-            "distribution": {
-                "categorical": {"buckets": [{"value": v, "count": n} for v, n in self.buckets]}
-            },
         }
+        if self.buckets is not None:
+            out["distribution"] = {
+                "categorical": {"buckets": [{"value": v, "count": n} for v, n in self.buckets]}
+            }
+        return out
 
 
 @dataclass(frozen=True)
@@ -188,78 +196,67 @@ class Statistics:
         )
 
 
-def column_texts(df: pd.DataFrame) -> dict[str, ColumnText]:
-    """Classify every column of ``df`` (see ``types.column_text``), keyed by column name as text."""
-    names = [str(name) for name in df.columns]
-    if len(set(names)) != len(names):
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        raise LabkitInputError(f"column names repeat: {', '.join(repeated)}")
-    return {name: column_text(df.iloc[:, i]) for i, name in enumerate(names)}
-
-
 def compute_statistics(df: pd.DataFrame, *, path: str | Path | None = None) -> Statistics:
     """Profile ``df`` as the container profiles a dataset: one feature per column, in column order.
 
     ``path`` (the file ``df`` was read from) only names the file in errors.
     """
-    return statistics_from_columns(column_texts(df), item_count=len(df), path=path)
+    profile = profile_frame(df)
+    return statistics_from_columns(profile.columns, item_count=profile.item_count, path=path)
 
 
 def statistics_from_columns(
-    columns: Mapping[str, ColumnText], *, item_count: int, path: str | Path | None = None
+    columns: Mapping[str, ColumnProfile], *, item_count: int, path: str | Path | None = None
 ) -> Statistics:
-    """Statistics from already classified columns (the monitor reuses the classes for its checks)."""
+    """Statistics from column profiles (the monitor reuses them for its checks)."""
     return Statistics(item_count, tuple(_feature(name, col, path) for name, col in columns.items()))
 
 
-def _feature(name: str, column: ColumnText, path: str | Path | None) -> FeatureStatistics:
+def _feature(name: str, column: ColumnProfile, path: str | Path | None) -> FeatureStatistics:
     counts = column.type_counts()
     inferred = counts.inferred_type
     if inferred in NUMERIC_TYPES:
-        values = column.numeric_values()
-        numerical = _numerical(name, values, counts.null, path)
+        numerical = _numerical(name, column.moments, column.sketch(), counts.null, path)
         return FeatureStatistics(name, inferred, numerical=numerical)
     # [U] reference: data-quality.md §2.2 — an all-missing (Unknown) column gets string_statistics.
     value_counts = column.value_counts() if counts.non_null else {}
+    distinct = float(column.distinct_count()) if counts.non_null else 0.0
     string = StringStatistics(
         num_present=counts.non_null,
         num_missing=counts.null,
-        distinct_count=float(len(value_counts)),
-        buckets=tuple(order_categories(value_counts)),
+        distinct_count=distinct,
+        # Deequ's profiler builds the histogram when its approximate distinct count is at most
+        # the threshold (HISTOGRAM_MAX_DISTINCT); for so few values the estimate is exact.
+        buckets=tuple(order_categories(value_counts)) if distinct <= HISTOGRAM_MAX_DISTINCT else None,
     )
     return FeatureStatistics(name, inferred, string=string)
 
 
 def _numerical(
-    name: str, values: np.ndarray, num_missing: int, path: str | Path | None
+    name: str, moments: Moments, sketch: KLLSketch, num_missing: int, path: str | Path | None
 ) -> NumericalStatistics:
     # Huge values (e.g. ±1e308) overflow the sum, the spread max − min that places the buckets, or
     # the squares behind std_dev; statistics.json cannot hold the inf that results, so refuse the
     # column instead of letting numpy warn and a later step fail.
     with np.errstate(over="ignore", invalid="ignore"):
-        total = float(np.sum(values))
-        mean = total / len(values)  # Deequ Mean: sum / count
-        minimum, maximum = float(values.min()), float(values.max())
-        std_dev = float(np.sqrt(np.mean((values - mean) ** 2)))
-        spread = maximum - minimum
-    if not all(np.isfinite([total, spread, std_dev])) or not np.isfinite(values).all():
-        largest = float(np.max(np.abs(values)))
+        total, mean, std_dev = moments.total, moments.mean, moments.std_dev
+        spread = moments.maximum - moments.minimum
+    if not all(np.isfinite([total, spread, std_dev])) or not moments.finite:
         raise LabkitInputError(
             f"values too large for a double: the column's sum, range or standard deviation "
-            f"overflows (largest magnitude {largest:g})",
+            f"overflows (largest magnitude {moments.largest:g})",
             path=path,
             column=name,
         )
-    sketch = build_sketch(values)
     return NumericalStatistics(
-        num_present=len(values),
+        num_present=moments.count,
         num_missing=num_missing,
         mean=mean,
         sum=total,
         std_dev=std_dev,
-        min=minimum,
-        max=maximum,
-        buckets=tuple(sketch.buckets(minimum, maximum)),
+        min=moments.minimum,
+        max=moments.maximum,
+        buckets=tuple(sketch.buckets(moments.minimum, moments.maximum)),
         sketch=sketch,
     )
 
@@ -344,4 +341,7 @@ class _Reader(JsonShape):
         distinct = self.number(
             stats.get("distinct_count", float(len(buckets))), f"{key}.distinct_count"
         )
-        return StringStatistics(present, missing, distinct, tuple(buckets))
+        # No ``distribution`` at all: a high-cardinality column (HISTOGRAM_MAX_DISTINCT).
+        return StringStatistics(
+            present, missing, distinct, tuple(buckets) if "distribution" in stats else None
+        )

@@ -13,8 +13,9 @@ write for them, because that is what the container would read:
 * booleans → ``"True"``/``"False"``: String (Deequ's Boolean pattern is lower case only);
 * text cells (``csvfiles.read_csv_text``) are used as written; ``None``, NaN and ``""`` are missing.
 
-Classification runs once per distinct text, with a vectorised automaton equivalent to the
-Deequ patterns below (tests/data_quality/test_types.py checks it against ``re``).
+Classification runs once per distinct text, with the Deequ patterns below run by pyarrow's
+RE2 kernels over the whole array (tests/data_quality/test_types.py checks them against ``re``);
+numbers are parsed by pyarrow's cast, also vectorised.
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = [
     "BOOLEAN",
@@ -41,6 +46,7 @@ __all__ = [
     "TypeCounts",
     "classify",
     "column_text",
+    "column_text_from_arrow",
     "parse_numbers",
     "schema_type_name",
 ]
@@ -56,9 +62,10 @@ NULL, FRACTIONAL, INTEGRAL, BOOLEAN, STRING = 0, 1, 2, 3, 4
 CLASS_NAMES = ("Unknown", "Fractional", "Integral", "Boolean", "String")
 NUMERIC_TYPES = ("Integral", "Fractional")
 
-# Texts longer than this are classified with the regular expressions instead of the automaton,
-# so one long free-text cell does not blow up the character matrix.
-_MATRIX_MAX_CHARS = 64
+# The same patterns for RE2 (pyarrow): anchored; RE2's $ matches only at the end of the text
+# (as Python's fullmatch), and [0-9] is ASCII in both.
+_FRACTIONAL_RE2 = f"^(?:{FRACTIONAL_PATTERN.pattern})$"
+_INTEGRAL_RE2 = f"^(?:{INTEGRAL_PATTERN.pattern})$"
 
 
 def schema_type_name(deequ_type: str) -> str:
@@ -110,82 +117,73 @@ class TypeCounts:
 
 @dataclass(frozen=True, eq=False)
 class ColumnText:
-    """A column as distinct texts: ``codes[i]`` indexes ``uniques`` (-1 = missing), ``classes`` per unique.
+    """One column (or one chunk of it), classified.
 
-    For typed numeric columns ``numbers`` holds the row values directly (NaN = missing) and
-    ``uniques`` is filled lazily by ``texts()`` only when the column turns out not to be numeric.
+    Text input: ``codes[i]`` indexes ``uniques`` (-1 = missing), ``classes`` per unique. Typed
+    numeric input: ``numbers`` holds the row values (NaN = missing), ``classes`` per row, and the
+    texts a CSV writer would give them are rendered only when asked for (``texts()``).
     """
 
     codes: np.ndarray | None
-    uniques: np.ndarray | None
+    uniques: pa.Array | None  # distinct texts (pyarrow strings)
     classes: np.ndarray  # per unique (text input) or per row (typed numeric input)
     numbers: np.ndarray | None = None
 
-    @cached_property
-    def _row_classes(self) -> np.ndarray:
-        if self.codes is None:
-            return self.classes
-        out = np.full(len(self.codes), NULL, dtype=np.int8)
-        present = self.codes >= 0
-        out[present] = self.classes[self.codes[present]]
-        return out
+    @property
+    def n_rows(self) -> int:
+        return len(self.codes) if self.codes is not None else len(self.numbers)
 
-    def row_classes(self) -> np.ndarray:
-        """The Deequ class of every row (``NULL`` for missing)."""
-        return self._row_classes
+    @cached_property
+    def _unique_counts(self) -> np.ndarray:
+        codes = self.codes[self.codes >= 0]
+        return np.bincount(codes, minlength=len(self.uniques))
 
     @cached_property
     def _type_counts(self) -> TypeCounts:
-        counts = np.bincount(self._row_classes, minlength=5)
+        if self.codes is None:
+            counts = np.bincount(self.classes, minlength=5)
+        else:
+            counts = np.bincount(self.classes, weights=self._unique_counts, minlength=5)
+            counts[NULL] = self.n_rows - int(self._unique_counts.sum()) + int(counts[NULL])
         return TypeCounts(*(int(c) for c in counts))
-
-    @cached_property
-    def _value_counts(self) -> dict[str, int]:
-        # [U] reference: data-quality.md §2.4 — missing values get no bucket (codes -1 are dropped).
-        codes, uniques = self.texts()
-        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-        keep = counts > 0
-        return dict(zip(uniques[keep].tolist(), counts[keep].tolist()))
 
     def type_counts(self) -> TypeCounts:
         """How many rows fall in each Deequ class."""
         return self._type_counts
 
+    def present_texts(self) -> tuple[pa.Array, np.ndarray]:
+        """(distinct present texts, how many rows hold each): the texts a CSV writer would write."""
+        import pyarrow as pa
+
+        if self.codes is None:
+            present = self.numbers[~np.isnan(self.numbers)]
+            values, counts = np.unique(present, return_counts=True)
+            is_float = bool((self.classes == FRACTIONAL).any())
+            render = _float_text if is_float else (lambda v: str(int(v)))
+            return pa.array([render(v) for v in values.tolist()], pa.string()), counts
+        keep = (self.classes != NULL) & (self._unique_counts > 0)
+        return self.uniques.filter(pa.array(keep)), self._unique_counts[keep]
+
     def value_counts(self) -> dict[str, int]:
         """Count of each present text (missing excluded), as a CSV writer would spell it."""
-        return self._value_counts
-
-    def distinct_count(self) -> int:
-        """Exact number of distinct present texts (Deequ estimates it with HyperLogLog++)."""
-        if self.codes is None:
-            return len(pd.unique(self.numbers[~np.isnan(self.numbers)]))
-        return int(np.count_nonzero(self.classes != NULL))
-
-    def texts(self) -> tuple[np.ndarray, np.ndarray]:
-        """(codes, uniques) of the rendered texts; renders typed numbers on demand."""
-        if self.codes is not None:
-            return self.codes, self.uniques
-        present = ~np.isnan(self.numbers)
-        codes = np.full(len(self.numbers), -1, dtype=np.int64)
-        values, inverse = np.unique(self.numbers[present], return_inverse=True)
-        codes[present] = inverse
-        is_float = bool((self.classes == FRACTIONAL).any())
-        render = _float_text if is_float else (lambda v: str(int(v)))
-        return codes, np.array([render(v) for v in values.tolist()], dtype=object)
+        # [U] reference: data-quality.md §2.4 — missing values get no bucket.
+        texts, counts = self.present_texts()
+        return dict(zip(texts.to_pylist(), counts.tolist()))
 
     def numeric_values(self) -> np.ndarray:
         """The values of the Integral and Fractional rows as doubles, in row order (others left out)."""
-        return self._numeric_values
-
-    @cached_property
-    def _numeric_values(self) -> np.ndarray:
-        rows = np.isin(self._row_classes, (INTEGRAL, FRACTIONAL))
         if self.codes is None:
-            return self.numbers[rows]
+            return self.numbers[np.isin(self.classes, (INTEGRAL, FRACTIONAL))]
+        wanted = (self.classes == INTEGRAL) | (self.classes == FRACTIONAL)
+        if not wanted.any():
+            return np.empty(0)
+        import pyarrow as pa
+
         parsed = np.full(len(self.uniques), np.nan)
-        wanted = np.isin(self.classes, (INTEGRAL, FRACTIONAL))
-        parsed[wanted] = parse_numbers(self.uniques[wanted])
-        return parsed[self.codes[rows]]
+        parsed[wanted] = parse_numbers(self.uniques.filter(pa.array(wanted)))
+        codes = self.codes[self.codes >= 0]
+        codes = codes[wanted[codes]]
+        return parsed[codes]
 
 
 def column_text(series: pd.Series) -> ColumnText:
@@ -199,52 +197,68 @@ def column_text(series: pd.Series) -> ColumnText:
         classes = np.where(np.isnan(numbers), NULL, INTEGRAL if integer else FRACTIONAL).astype(
             np.int8
         )
-        if not integer:
-            classes[np.isinf(numbers)] = STRING  # "inf" / "-inf"
-            if (classes == STRING).any():  # no longer numeric: keep the texts
-                return _from_objects(
-                    pd.Series(np.where(np.isnan(numbers), None, numbers), dtype=object)
-                )
+        if not integer and np.isinf(numbers).any():  # "inf" / "-inf": no longer numeric, keep texts
+            return _from_objects(pd.Series(np.where(np.isnan(numbers), None, numbers), dtype=object))
         return ColumnText(codes=None, uniques=None, classes=classes, numbers=numbers)
     return _from_objects(series)
 
 
-def classify(texts: np.ndarray) -> np.ndarray:
+def column_text_from_arrow(texts: pa.Array) -> ColumnText:
+    """Classify a pyarrow string array (a CSV chunk's column; "" and null are missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(texts)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    uniques = encoded.dictionary
+    return ColumnText(codes=codes, uniques=uniques, classes=classify(uniques))
+
+
+def classify(texts: np.ndarray | pa.Array) -> np.ndarray:
     """Deequ class (FRACTIONAL, INTEGRAL, BOOLEAN, STRING; NULL for ``""``) of each text."""
-    texts = np.asarray(texts, dtype=object)
-    out = np.full(len(texts), STRING, dtype=np.int8)
-    if len(texts) == 0:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = texts if isinstance(texts, pa.Array) else pa.array(np.asarray(texts, dtype=object), pa.string())
+    out = np.full(len(array), STRING, dtype=np.int8)
+    if len(array) == 0:
         return out
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    short = lengths <= _MATRIX_MAX_CHARS
-    if short.any():
-        out[short] = _classify_matrix(texts[short], lengths[short])
-    for i in np.flatnonzero(~short):
-        out[i] = _classify_regex(texts[i])
-    out[lengths == 0] = NULL
+    out[_mask(pc.is_in(array, value_set=pa.array(["true", "false"])))] = BOOLEAN
+    out[_mask(pc.match_substring_regex(array, _INTEGRAL_RE2))] = INTEGRAL
+    out[_mask(pc.match_substring_regex(array, _FRACTIONAL_RE2))] = FRACTIONAL
+    out[_mask(pc.equal(pc.binary_length(array), 0))] = NULL
+    out[_mask(pc.is_null(array))] = NULL
     return out
 
 
-def parse_numbers(texts: np.ndarray) -> np.ndarray:
+def parse_numbers(texts: np.ndarray | pa.Array) -> np.ndarray:
     """Parse Integral/Fractional texts as doubles (the optional space after the sign is dropped)."""
-    texts = np.asarray(texts, dtype=object)
-    if len(texts) == 0:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = texts if isinstance(texts, pa.Array) else pa.array(np.asarray(texts, dtype=object), pa.string())
+    if len(array) == 0:
         return np.empty(0)
-    cleaned = [t.replace(" ", "") if " " in t else t for t in texts.tolist()]
-    return np.asarray(cleaned, dtype=np.str_).astype(np.float64)
+    return pc.cast(pc.replace_substring(array, " ", ""), pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def _mask(result: pa.Array) -> np.ndarray:
+    return result.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def _from_objects(series: pd.Series) -> ColumnText:
+    import pyarrow as pa
+
     values = series.to_numpy(dtype=object)  # factorize treats None, NaN and pd.NA as missing
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     uniques = np.asarray(uniques, dtype=object)
     if len(uniques) and pd.api.types.infer_dtype(uniques, skipna=False) != "string":
         uniques = np.array([_cell_text(u) for u in uniques.tolist()], dtype=object)
         codes, uniques = _merge_equal_texts(codes, uniques)
-    classes = classify(uniques)
-    if (classes == NULL).any():  # "" is a missing cell, as Spark reads an empty CSV field
-        codes = np.where((codes >= 0) & (classes[np.maximum(codes, 0)] == NULL), -1, codes)
-    return ColumnText(codes=codes.astype(np.int64), uniques=uniques, classes=classes)
+    array = pa.array(uniques, pa.string())
+    return ColumnText(codes=codes.astype(np.int64), uniques=array, classes=classify(array))
 
 
 def _merge_equal_texts(codes: np.ndarray, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -266,52 +280,3 @@ def _cell_text(value: object) -> str:
 
 def _float_text(value: float) -> str:
     return repr(float(value))  # what DataFrame.to_csv writes: "1.0", "1e-05", "inf"
-
-
-def _classify_regex(text: str) -> int:
-    if text == "":
-        return NULL
-    if FRACTIONAL_PATTERN.fullmatch(text):
-        return FRACTIONAL
-    if INTEGRAL_PATTERN.fullmatch(text):
-        return INTEGRAL
-    if BOOLEAN_PATTERN.fullmatch(text):
-        return BOOLEAN
-    return STRING
-
-
-# Automaton accepting exactly FRACTIONAL_PATTERN | INTEGRAL_PATTERN, one character class per step.
-# Character classes: 0 other, 1 digit, 2 sign, 3 space, 4 dot, 5 e/E.
-_START, _SIGN, _SPACE, _INT, _DOT, _FRAC, _EXP, _EXPSIGN, _EXPDIGITS, _REJECT = range(10)
-_TRANSITIONS = np.full((10, 6), _REJECT, dtype=np.int8)
-_TRANSITIONS[_START, [1, 2, 3]] = [_INT, _SIGN, _SPACE]
-_TRANSITIONS[_SIGN, [1, 3]] = [_INT, _SPACE]
-_TRANSITIONS[_SPACE, 1] = _INT
-_TRANSITIONS[_INT, [1, 4, 5]] = [_INT, _DOT, _EXP]
-_TRANSITIONS[_DOT, 1] = _FRAC
-_TRANSITIONS[_FRAC, [1, 5]] = [_FRAC, _EXP]
-_TRANSITIONS[_EXP, [1, 2]] = [_EXPDIGITS, _EXPSIGN]
-_TRANSITIONS[_EXPSIGN, 1] = _EXPDIGITS
-_TRANSITIONS[_EXPDIGITS, 1] = _EXPDIGITS
-_CHAR_CLASS = np.zeros(129, dtype=np.int8)  # index 128 = any non-ASCII character
-_CHAR_CLASS[ord("0") : ord("9") + 1] = 1
-_CHAR_CLASS[[ord("+"), ord("-")]] = 2
-_CHAR_CLASS[ord(" ")] = 3
-_CHAR_CLASS[ord(".")] = 4
-_CHAR_CLASS[[ord("e"), ord("E")]] = 5
-
-
-def _classify_matrix(texts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    width = max(int(lengths.max()), 1)
-    fixed = np.asarray(texts.tolist(), dtype=f"<U{width}")
-    chars = fixed.view(np.uint32).reshape(len(texts), width)
-    state = np.full(len(texts), _START, dtype=np.int8)
-    for j in range(width):
-        active = lengths > j  # a NUL inside the text is fed as "other" and rejects
-        char_class = _CHAR_CLASS[np.minimum(chars[active, j], 128)]
-        state[active] = _TRANSITIONS[state[active], char_class]
-    out = np.full(len(texts), STRING, dtype=np.int8)
-    out[state == _INT] = INTEGRAL
-    out[(state == _FRAC) | (state == _EXPDIGITS)] = FRACTIONAL
-    out[((fixed == "true") & (lengths == 4)) | ((fixed == "false") & (lengths == 5))] = BOOLEAN
-    return out

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,15 @@ import pandas as pd
 from labkit.data_quality.consistency import check_distributions
 from labkit.data_quality.constraints import Constraints, MonitoringConfig
 from labkit.data_quality.distance import (
-    build_sketch,
     categorical_linf,
     chi_squared_p_value,
     numeric_distance,
 )
+from labkit.data_quality.profile import ColumnProfile
 from labkit.data_quality.statistics import FeatureStatistics, Statistics
-from labkit.data_quality.types import NUMERIC_TYPES, ColumnText
+from labkit.data_quality.types import NUMERIC_TYPES
 from labkit.errors import LabkitInputError
-from labkit.jsonfiles import read_json, write_json
+from labkit.jsonfiles import java_double, read_json, write_json
 
 __all__ = [
     "CHECK_TYPES",
@@ -140,7 +139,7 @@ class FeatureDrift:
 
 
 def measure_drift(
-    baseline: Statistics, constraints: Constraints, window: Mapping[str, ColumnText]
+    baseline: Statistics, constraints: Constraints, window: Mapping[str, ColumnProfile]
 ) -> dict[str, FeatureDrift]:
     """The ``baseline_drift_check`` value of every baseline feature found in the window.
 
@@ -162,7 +161,7 @@ def measure_drift(
 
 
 def _feature_drift(
-    baseline_type: str, feature: FeatureStatistics, column: ColumnText, config: MonitoringConfig
+    baseline_type: str, feature: FeatureStatistics, column: ColumnProfile, config: MonitoringConfig
 ) -> FeatureDrift | None:
     # [U] reference: data-quality.md §5 — the window is read the baseline's way: for a numeric
     # baseline its Integral/Fractional values are sketched, for a String baseline its texts are
@@ -172,10 +171,9 @@ def _feature_drift(
         and feature.numerical is not None
         and feature.numerical.sketch is not None
     ):
-        values = column.numeric_values()
-        if len(values) == 0 or feature.numerical.sketch.total_weight == 0:
+        if column.moments.count == 0 or feature.numerical.sketch.total_weight == 0:
             return None
-        distance = numeric_distance(feature.numerical.sketch, build_sketch(values))
+        distance = numeric_distance(feature.numerical.sketch, column.sketch())
         return FeatureDrift(
             distance.select(config.comparison_method),
             config.comparison_threshold,
@@ -200,7 +198,7 @@ def _feature_drift(
 
 def check_constraints(
     constraints: Constraints,
-    window: Mapping[str, ColumnText],
+    window: Mapping[str, ColumnProfile],
     *,
     item_count: int,
     drift: Mapping[str, FeatureDrift],
@@ -269,7 +267,7 @@ def _completeness_violated(observed: float, baseline: float) -> bool:
     return observed < baseline
 
 
-def _in_domain_ratio(column: ColumnText, domains: Sequence[str]) -> float:
+def _in_domain_ratio(column: ColumnProfile, domains: Sequence[str]) -> float:
     counts = column.value_counts()
     allowed = set(domains)
     total = sum(counts.values())
@@ -337,16 +335,3 @@ def describe_domain(threshold: float, observed: float) -> str:
 
 def _percent(fraction: float) -> str:
     return f"{java_double(fraction * 100)}%"
-
-
-def java_double(x: float) -> str:
-    """A double as Java's ``Double.toString`` prints it ("100.0", "49.95", "1.0E-4"), as the container's Scala does."""
-    x = float(x)
-    if math.isnan(x) or math.isinf(x):
-        return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
-    if x == 0 or 1e-3 <= abs(x) < 1e7:
-        return repr(x)  # Python's shortest repr uses no exponent in this range, as Java
-    sign, digits, exponent = Decimal(repr(x)).as_tuple()
-    digits_text = "".join(map(str, digits)).rstrip("0") or "0"
-    power = exponent + len(digits) - 1
-    return f"{'-' if sign else ''}{digits_text[0]}.{digits_text[1:] or '0'}E{power}"

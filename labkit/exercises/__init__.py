@@ -116,9 +116,9 @@ EXERCISES: dict[str, Exercise] = {e.id: e for e in (
               workflow_strict_alarm, datapoints_to_alarm=3, evaluation_periods=3,
               treat_missing_data="notBreaching"),
     _exercise("cloud-daily-schedule", "06_on_sagemaker", "A daily schedule at 05:00 UTC",
-              "Build the CreateMonitoringSchedule request that runs the plan's job definition once a day at "
-              "05:00 UTC, and validate it offline.",
-              "an ApiRequest (from api.create_monitoring_schedule)", ["plan"], cloud_daily_schedule, hour=5),
+              "Move the hourly schedule to one execution a day at 05:00 UTC with update_monitoring_schedule, and "
+              "give the ScheduleExpression describe_schedule() then reports.",
+              "a string, the ScheduleExpression", ["monitor"], cloud_daily_schedule, hour=5),
     _exercise("exam-data-drift-monitors", "07_exam_review", "Data drift, model drift?",
               "Applicants' age moves by 2 standard deviations while the rule linking inputs to default stays: "
               "which of DataQuality and ModelQuality end CompletedWithViolations?",

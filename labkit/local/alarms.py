@@ -30,9 +30,25 @@ class Alarms:
         self.next_ticks: dict[str, datetime] = {}  # alarm name → its next evaluation
         self.alarms: dict[str, Any] = {}  # alarm name → labkit.alarms.MetricAlarm
         self.history: list[Any] = []  # every labkit.alarms.AlarmStateChange, oldest first
+        self._refreshing = False
 
-    def handlers(self) -> dict[tuple[str, str], Callable[[dict], dict]]:
-        return {("cloudwatch", "DescribeAlarmHistory"): self.describe_history}
+    def handlers(self) -> dict[tuple[str, str], Callable[[dict], dict | None]]:
+        return {("cloudwatch", "DescribeAlarmHistory"): self.describe_history,
+                ("cloudwatch", "DescribeAlarms"): self.describe}  # fmt: skip
+
+    def describe(self, params: dict) -> dict | None:
+        """DescribeAlarms: moto's answer, once new alarms are taken in, so an alarm read right
+        after PutMetricAlarm is in INSUFFICIENT_DATA as on AWS (moto alone starts it in OK)."""
+        if self._refreshing:
+            return None  # the twin's own look goes straight to moto
+        self.refresh()
+        self._refreshing = True
+        try:
+            answer = self.clients("cloudwatch").describe_alarms(**params)
+        finally:
+            self._refreshing = False
+        answer.pop("ResponseMetadata", None)
+        return answer
 
     def describe_history(self, params: dict) -> dict:
         """DescribeAlarmHistory (moto lacks it): the state updates the twin made, newest first."""
@@ -62,7 +78,12 @@ class Alarms:
 
         cloudwatch = self.clients("cloudwatch")
         found = {}
-        for page in cloudwatch.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"]):
+        self._refreshing = True  # its own DescribeAlarms calls go straight to moto
+        try:
+            pages = list(cloudwatch.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"]))
+        finally:
+            self._refreshing = False
+        for page in pages:
             for described in page["MetricAlarms"]:
                 name = described["AlarmName"]
                 try:

@@ -5,7 +5,7 @@
                                     predicted_label="prediction")
     baseline = model_bias.suggest_baseline(baseline_df, ...same keywords...)
     result = model_bias.monitor(window_df, baseline)        # rule="point" or "bootstrap"
-    result.to_json("out")    # analysis.json + constraint_violations.json
+    result.to_json("out")    # analysis.json (+ constraint_violations.json when violated)
 
 Reference: /work/shared/reference/bias.md (formulas, names, edge cases, file layouts).
 """

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from labkit.clarify_files import write_clarify_json
 from labkit.errors import LabkitInputError
-from labkit.jsonfiles import read_json, write_json
+from labkit.jsonfiles import read_json
 
 __all__ = [
     "ANALYSIS_CONFIG_FILE",
@@ -153,7 +154,7 @@ class BiasConfig:
 
     def to_json(self, directory: str | Path) -> Path:
         """Write ``analysis_config.json`` into ``directory``."""
-        return write_json(self.to_dict(), Path(directory) / ANALYSIS_CONFIG_FILE)
+        return write_clarify_json(self.to_dict(), Path(directory) / ANALYSIS_CONFIG_FILE)
 
     @classmethod
     def from_json(cls, path: str | Path) -> BiasConfig:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from labkit.clarify_files import write_analysis_files, write_execution_files
 from labkit.cloudwatch import DEFAULT_ENDPOINT, DEFAULT_SCHEDULE, MetricDatum, dimensions, namespace
 from labkit.errors import LabkitInputError
 from labkit.model_bias.bootstrap import (
@@ -31,6 +32,7 @@ from labkit.model_bias.bootstrap import (
 from labkit.model_bias.config import BiasConfig
 from labkit.model_bias.report import ANALYSIS_FILE, BiasReport, run_bias
 from labkit.model_bias.violations import (
+    CHECKED_STAGES,
     ConstraintViolations,
     allowed_range,
     check_baseline,
@@ -63,9 +65,12 @@ class Baseline:
     config: BiasConfig
 
     def to_json(self, directory: str | Path) -> Path:
-        """Write ``analysis.json`` (and ``analysis_config.json`` beside it); return analysis.json's path."""
+        """Write what a baselining job leaves: analysis.json and the reports, plus analysis_config.json.
+
+        Returns analysis.json's path. The SDK uploads the config into the same output prefix.
+        """
         self.config.to_json(directory)
-        return self.analysis.to_json(directory)
+        return write_analysis_files(directory, self.analysis.to_dict())[0]
 
     @classmethod
     def from_json(cls, path: str | Path) -> Baseline:
@@ -119,13 +124,21 @@ class MonitoringReport:
         return len(self.violations) > 0
 
     def to_json(self, directory: str | Path) -> Path:
-        """Write ``analysis.json`` and ``constraint_violations.json`` into ``directory``; return it."""
-        self.analysis.to_json(directory)
-        self.violations.to_json(directory)
+        """Write what the execution writes into ``directory``; return it.
+
+        ``analysis.json`` and the reports always; ``constraint_violations.json`` only when there
+        are violations, as real Clarify executions do (``labkit.clarify_files``).
+        """
+        write_execution_files(directory, self.analysis, self.violations)
         return Path(directory)
 
     def to_frame(self) -> pd.DataFrame:
-        """Per metric: baseline, allowed range A, window value, interval C (if any) and the verdict."""
+        """Per metric: baseline, allowed range A, window value, interval C (if any) and the verdict.
+
+        ``outside`` says whether the value (point rule) or C (bootstrap rule) misses A;
+        ``violation`` whether constraint_violations.json lists it, which only a checked
+        (post-training) metric can (``violations.CHECKED_STAGES``).
+        """
         config = self.baseline.config
         constraints = entries(self.baseline.analysis, config)
         spans = {
@@ -137,10 +150,11 @@ class MonitoringReport:
             b = constraints.get(key, (None, None))[1]
             low, high = allowed_range(key[3], b) if b is not None else (math.nan, math.nan)
             span = spans.get(key)
-            checked = b is not None and value is not None
+            comparable = b is not None and value is not None
             interval = (
                 (span.lower, span.upper) if span is not None and self.rule == "bootstrap" else None
             )
+            outside = comparable and is_violation(key[3], value, b, interval)
             rows.append(
                 {
                     "stage": key[0],
@@ -154,7 +168,8 @@ class MonitoringReport:
                     "value": math.nan if value is None else value,
                     "ci_lower": math.nan if span is None else span.lower,
                     "ci_upper": math.nan if span is None else span.upper,
-                    "violation": checked and is_violation(key[3], value, b, interval),
+                    "outside": outside,
+                    "violation": outside and key[0] in CHECKED_STAGES,
                 }
             )
         return pd.DataFrame(rows)

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from labkit.clarify_files import write_clarify_json
 from labkit.errors import LabkitInputError
-from labkit.jsonfiles import JsonShape, read_json, write_json
+from labkit.jsonfiles import JsonShape, read_json
 from labkit.model_bias.config import BiasConfig
 from labkit.model_bias.counts import Metric, Tables, evaluate, tabulate
 from labkit.model_bias.facets import Selection, select
@@ -180,14 +181,15 @@ class BiasReport:
         raise KeyError(metric)
 
     def to_dict(self) -> dict[str, Any]:
+        """analysis.json; post-training block first, as the real baselines of 2023 and 2024 write it."""
         out: dict[str, Any] = {"version": self.version}
-        for stage, block in self.stages():
+        for stage, block in reversed(self.stages()):
             out[STAGE_KEYS[stage]] = block.to_dict()
         return out
 
     def to_json(self, directory: str | Path) -> Path:
         """Write ``analysis.json`` into ``directory``."""
-        return write_json(self.to_dict(), Path(directory) / ANALYSIS_FILE)
+        return write_clarify_json(self.to_dict(), Path(directory) / ANALYSIS_FILE)
 
     @classmethod
     def from_dict(cls, data: Any, *, path: str | Path | None = None) -> BiasReport:

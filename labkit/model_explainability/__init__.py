@@ -2,10 +2,10 @@
 
     from labkit import model_explainability as mx
 
-    baseline = mx.suggest_baseline(scenario.baseline, model, label="default")
+    baseline = mx.suggest_baseline(scenario.baseline, model, label="default")  # keyed label0
     baseline.to_json("outputs/04/baseline")            # analysis.json (the constraints) + analysis_config.json
     report = mx.monitor(window, baseline, model)        # NDCG per label, violations below 0.90
-    report.to_json("outputs/04/execution")             # analysis.json + constraint_violations.json
+    report.to_json("outputs/04/execution")             # analysis.json (+ violations, if any)
 
 Modules: ``attributions`` (SHAP values, ``Explainer``), ``analysis`` (analysis.json and
 analysis_config.json), ``ndcg`` (the drift score), ``violations`` (the check and

@@ -20,8 +20,9 @@ from typing import Any
 
 import pandas as pd
 
+from labkit.clarify_files import write_clarify_json
 from labkit.errors import LabkitInputError
-from labkit.jsonfiles import read_json, write_json
+from labkit.jsonfiles import read_json
 from labkit.model_explainability.attributions import (
     AGG_METHODS,
     DEFAULT_AGG_METHOD,
@@ -45,15 +46,16 @@ SCHEMA_VERSION = "1.0"  # "version" of both files in the AWS samples
 PLACEHOLDER_LABEL = "label0"  # Clarify's key when no label_headers are given
 
 
-def label_key(label: str | None) -> str:
-    """The ``<label>`` key of ``explanations.kernel_shap`` for the label the learner names.
+def label_key(label_header: str | None = None) -> str:
+    """The ``<label>`` key of ``explanations.kernel_shap``: the ``label_headers`` entry, else ``label0``.
 
-    [U] reference: explainability.md §2 — Clarify uses the ``predictor.label_headers`` entry
-    when one is given, else the placeholder ``label0``. The twin writes the dataset's label
-    name as ``label_headers`` (as AWS's published ``star_rating`` example shows), so the key is
-    that name; with no label it is ``label0``.
+    [C] real baselines (SageMaker-Monitoring-Feature-Attribution-Drift notebooks of
+    aws/amazon-sagemaker-examples, runs of 2023-01-19 and 2024-01-19; tests/fixtures/real/) key
+    their explanation ``label0`` although the job's data config named its label column
+    (``Churn``): the dataset's label never names it, only ``predictor.label_headers`` does
+    (explainability.md §2).
     """
-    return PLACEHOLDER_LABEL if label is None else str(label)
+    return PLACEHOLDER_LABEL if label_header is None else str(label_header)
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ class Analysis:
 
     def to_json(self, directory: str | Path) -> Path:
         """Write ``<directory>/analysis.json`` and return its path."""
-        return write_json(self.to_dict(), Path(directory) / ANALYSIS_FILE)
+        return write_clarify_json(self.to_dict(), Path(directory) / ANALYSIS_FILE)
 
     @classmethod
     def from_json(cls, path: str | Path) -> Analysis:
@@ -158,8 +160,10 @@ class AnalysisConfig:
     """``analysis_config.json``: what the monitor needs to explain a window as the baseline was.
 
     ``shap_baseline`` holds Clarify's ``methods.shap.baseline`` rows (values in ``headers``
-    order); ``label_headers`` names the model output explained and ``probability_index``
-    (Clarify's ``predictor.probability``) which column of the model's output it is.
+    order); empty when the config gives none, and then each job computes one from the data it
+    explains (``shap_baseline_frame``). ``label_headers`` names the model output explained and
+    ``probability_index`` (Clarify's ``predictor.probability``) which column of the model's
+    output it is.
     """
 
     headers: tuple[str, ...]
@@ -177,13 +181,48 @@ class AnalysisConfig:
         """The label key this configuration's analysis.json uses."""
         return label_key(self.label_headers[0] if self.label_headers else None)
 
-    def shap_baseline_frame(self) -> pd.DataFrame:
-        """The baseline rows as a DataFrame with the ``headers`` as columns."""
-        return pd.DataFrame([list(row) for row in self.shap_baseline], columns=list(self.headers))
+    def shap_baseline_frame(self, data: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The baseline rows as a DataFrame with the ``headers`` as columns.
+
+        Without configured rows, Clarify computes a baseline from the data the job explains
+        (K-means clusters of it); the twin's reading is one row of its means and modes
+        [U] (``attributions.shap_baseline``), so ``data`` is then required.
+        """
+        if self.shap_baseline:
+            return pd.DataFrame(
+                [list(row) for row in self.shap_baseline], columns=list(self.headers)
+            )
+        if data is None:
+            raise LabkitInputError(
+                "methods.shap.baseline is not set: the SHAP baseline is computed from the data explained"
+            )
+        from labkit.model_explainability.attributions import shap_baseline
+
+        return shap_baseline(data, features=self.headers)
+
+    @classmethod
+    def for_analysis(cls, analysis: Analysis) -> AnalysisConfig:
+        """The configuration a bare baseline analysis.json implies (no analysis_config.json beside it).
+
+        A real baselining job's output holds analysis.json; its analysis_config.json is an input
+        the SDK uploads elsewhere when the output path differs. Features: the keys of the first
+        label's ``global_shap_values`` (Clarify writes them in header order [U]); SHAP baseline:
+        computed from each window; ``num_samples`` and ``agg_method``: Clarify's defaults.
+        """
+        label = analysis.labels[0]
+        headers = tuple(analysis.kernel_shap[label].global_shap_values)
+        return cls(
+            headers=headers,
+            shap_baseline=(),
+            num_samples=default_num_samples(len(headers)),
+            label_headers=None if label == PLACEHOLDER_LABEL else (label,),
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        shap: dict[str, Any] = {
-            "baseline": [[_plain(v) for v in row] for row in self.shap_baseline],
+        shap: dict[str, Any] = {}
+        if self.shap_baseline:
+            shap["baseline"] = [[_plain(v) for v in row] for row in self.shap_baseline]
+        shap |= {
             "num_samples": int(self.num_samples),
             "agg_method": self.agg_method,
             "use_logit": bool(self.use_logit),
@@ -207,7 +246,7 @@ class AnalysisConfig:
 
     def to_json(self, directory: str | Path) -> Path:
         """Write ``<directory>/analysis_config.json`` and return its path."""
-        return write_json(self.to_dict(), Path(directory) / ANALYSIS_CONFIG_FILE)
+        return write_clarify_json(self.to_dict(), Path(directory) / ANALYSIS_CONFIG_FILE)
 
     @classmethod
     def from_json(cls, path: str | Path) -> AnalysisConfig:
@@ -227,13 +266,15 @@ class AnalysisConfig:
         ):
             raise LabkitInputError("headers must be a non-empty list of feature names", path=path)
         shap = _get(_get(data, "methods", path, "the file"), "shap", path, "methods")
-        rows = _get(shap, "baseline", path, "methods.shap")
+        if not isinstance(shap, Mapping):
+            raise LabkitInputError("methods.shap must be an object", path=path)
+        rows = shap.get("baseline", [])  # absent: computed from the data explained
         if isinstance(rows, str):
             raise LabkitInputError(
                 f"methods.shap.baseline is a URI ({rows}); the offline twin needs the rows inline",
                 path=path,
             )
-        if not isinstance(rows, list) or not rows:
+        if not isinstance(rows, list) or ("baseline" in shap and not rows):
             raise LabkitInputError(
                 "methods.shap.baseline must be a list of at least one row", path=path
             )

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from labkit import cloudwatch
+from labkit.clarify_files import write_analysis_files, write_execution_files
 from labkit.csvfiles import require_columns
 from labkit.errors import LabkitInputError
 from labkit.model_explainability.analysis import (
@@ -90,34 +91,54 @@ class Baseline:
         return explanation.global_shap_values
 
     def explainer(
-        self, model: Any, *, method: str = DEFAULT_METHOD, num_samples: int | None = None
+        self,
+        model: Any,
+        *,
+        method: str = DEFAULT_METHOD,
+        num_samples: int | None = None,
+        data: pd.DataFrame | None = None,
     ) -> Explainer:
-        """An ``Explainer`` fitted on this baseline's SHAP rows: build it once, reuse it per window."""
+        """An ``Explainer`` fitted on this baseline's SHAP rows: build it once, reuse it per window.
+
+        ``data``: the records explained, needed only when the configuration sets no SHAP
+        baseline rows (then computed from them, ``AnalysisConfig.shap_baseline_frame``).
+        """
         return Explainer(
             model,
             method=method,
             num_samples=num_samples or self.config.num_samples,
             use_logit=self.config.use_logit,
             probability_index=self.config.probability_index,
-        ).fit(self.config.shap_baseline_frame())
+        ).fit(self.config.shap_baseline_frame(data))
 
     def to_json(self, directory: str | Path) -> Path:
-        """Write analysis.json and analysis_config.json; return the analysis.json path."""
+        """Write what a baselining job leaves: analysis.json and the reports, plus analysis_config.json.
+
+        Returns analysis.json's path. The SDK uploads the config into the same output prefix.
+        """
         self.config.to_json(directory)
-        return self.analysis.to_json(directory)
+        return write_analysis_files(directory, self.analysis.to_dict())[0]
 
     @classmethod
-    def from_json(cls, directory: str | Path) -> Baseline:
-        """Read a baseline directory written by ``to_json`` (or by the CLI)."""
-        directory = Path(directory)
-        if not directory.is_dir():
+    def from_json(cls, path: str | Path) -> Baseline:
+        """Read a baseline: a directory holding analysis.json, or the analysis.json file itself.
+
+        An ``analysis_config.json`` beside it (as ``to_json`` and the CLI write) restores the
+        SHAP baseline rows and settings; a real baselining job's analysis.json alone is accepted
+        too, with the configuration it implies (``AnalysisConfig.for_analysis``).
+        """
+        path = Path(path)
+        directory = path if path.is_dir() else path.parent
+        if not path.is_dir() and not path.is_file():
             raise LabkitInputError(
-                "expected a baseline directory with analysis.json and analysis_config.json",
-                path=directory,
+                "expected a baseline directory holding analysis.json, or that file", path=path
             )
-        analysis_path = directory / ANALYSIS_FILE
+        analysis_path = path if path.is_file() else directory / ANALYSIS_FILE
         config_path = directory / ANALYSIS_CONFIG_FILE
-        analysis, config = Analysis.from_json(analysis_path), AnalysisConfig.from_json(config_path)
+        analysis = Analysis.from_json(analysis_path)
+        if not config_path.is_file():
+            return cls(analysis=analysis, config=AnalysisConfig.for_analysis(analysis))
+        config = AnalysisConfig.from_json(config_path)
         check_pair(analysis, config, analysis_path=analysis_path, config_path=config_path)
         return cls(analysis=analysis, config=config)
 
@@ -137,9 +158,12 @@ class MonitoringReport:
         return len(self.violations) > 0
 
     def to_json(self, directory: str | Path) -> Path:
-        """Write analysis.json and constraint_violations.json into ``directory``; return it."""
-        self.analysis.to_json(directory)
-        self.violations.to_json(directory)
+        """Write what the execution writes into ``directory``; return it.
+
+        analysis.json and the reports always; constraint_violations.json only when there are
+        violations: real executions without any leave it out (``labkit.clarify_files``).
+        """
+        write_execution_files(directory, self.analysis, self.violations)
         return Path(directory)
 
     def cloudwatch_metrics(
@@ -180,6 +204,7 @@ def suggest_baseline(
     model: Any,
     *,
     label: str | None,
+    label_header: str | None = None,
     features: Sequence[str] | None = None,
     agg_method: str = DEFAULT_AGG_METHOD,
     method: str = DEFAULT_METHOD,
@@ -195,8 +220,10 @@ def suggest_baseline(
 
     Parameters
     ----------
-    label : the dataset's target column (excluded from the features) and the analysis.json
-        label key; None gives the placeholder ``label0``.
+    label : the dataset's target column, excluded from the features (None: no such column).
+    label_header : Clarify's ``predictor.label_headers`` entry naming the model output; it keys
+        the explanation in analysis.json. None gives Clarify's placeholder ``label0``, as real
+        jobs write even when the data config names a label column (``label_key``).
     features : the model's input columns; default ``model.feature_names_in_`` when the model
         has it, else every column but ``label``.
     method, num_samples, max_rows, seed : how the SHAP values are computed (see ``Explainer``);
@@ -221,7 +248,7 @@ def suggest_baseline(
         probability_index=probability_index,
     ).fit(rows, categorical_features=categorical_features)
     local = explainer.explain(baseline_df, max_rows=max_rows, seed=seed)
-    key = label_key(label)
+    key = label_key(label_header)
     config = AnalysisConfig(
         headers=tuple(features),
         shap_baseline=tuple(tuple(r) for r in rows.itertuples(index=False, name=None)),
@@ -229,7 +256,7 @@ def suggest_baseline(
         agg_method=agg_method,
         use_logit=use_logit,
         seed=seed,
-        label_headers=None if label is None else (key,),
+        label_headers=None if label_header is None else (key,),
         probability_index=probability_index,
     )
     analysis = Analysis(
@@ -263,7 +290,9 @@ def monitor(
     config = baseline.config
     require_columns(window_df, config.headers)
     if explainer is None:
-        explainer = baseline.explainer(model, method=method, num_samples=num_samples)
+        explainer = baseline.explainer(
+            model, method=method, num_samples=num_samples, data=window_df
+        )
     elif tuple(explainer.features) != tuple(config.headers):
         raise ValueError("the explainer was fitted on other features than the baseline's headers")
     local = explainer.explain(window_df, max_rows=max_rows, seed=seed)

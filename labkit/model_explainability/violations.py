@@ -15,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+from labkit.clarify_files import write_clarify_json
 from labkit.errors import LabkitInputError
-from labkit.jsonfiles import read_json, write_json
+from labkit.jsonfiles import read_json
 from labkit.model_explainability.analysis import Analysis
 from labkit.model_explainability.ndcg import NDCG_THRESHOLD, check_ndcg_threshold, ndcg
 
@@ -78,7 +79,7 @@ class ConstraintViolations:
 
     def to_json(self, directory: str | Path) -> Path:
         """Write ``<directory>/constraint_violations.json`` and return its path."""
-        return write_json(self.to_dict(), Path(directory) / VIOLATIONS_FILE)
+        return write_clarify_json(self.to_dict(), Path(directory) / VIOLATIONS_FILE)
 
     @classmethod
     def from_json(cls, path: str | Path) -> ConstraintViolations:

@@ -31,9 +31,11 @@ __all__ = [
 
 F_BETAS = {"f0_5": 0.5, "f1": 1.0, "f2": 2.0}
 
-# Scalar metrics in the order of the docs example's blocks (model-monitor-model-quality-metrics).
-# `au_prc` is not in the docs list; the SDK's model-quality dashboard charts it
-# (operations.md §5.1).
+# Scalar metrics in the order of the docs example's blocks (model-monitor-model-quality-metrics),
+# which is also the order of a real 2021 baseline's statistics.json (tests/fixtures/real/).
+# [U] reference: docs/fidelity.md "Model quality" — `au_prc`: not in the docs list and not in
+# that 2021 file, but the SDK's model-quality dashboard (2024) charts an au_prc metric, so newer
+# containers write it; the kit keeps it.
 BINARY_METRICS = (
     "recall",
     "precision",

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from labkit.plots import BASELINE_COLOR, OK_COLOR, THRESHOLD_COLOR, VIOLATION_COLOR, WINDOW_COLOR
+from labkit.plots import ArtistView, SMALL_FONT, figure_image
 
 __all__ = [
     "calibration",
@@ -19,23 +20,12 @@ __all__ = [
     "estimate_vs_realised",
     "figure_image",
     "metric_by_window",
+    "WindowMetricView",
     "two_kinds_of_drift",
 ]
 
 WAITING_COLOR = "#DDDDDD"  # windows whose labels have not arrived
 MAX_POINTS = 400  # scatter points per sample: enough to see a cloud, few enough to draw fast
-FIGURE_DPI = 90  # as labkit.widgets.app: the same size in a static cell as in an app
-
-
-def figure_image(fig, *, dpi: int = FIGURE_DPI):
-    """A figure as an IPython PNG image: what a static cell displays (a bare Figure shows only its repr)."""
-    import io
-
-    from IPython.display import Image
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return Image(buffer.getvalue())
 
 
 def two_kinds_of_drift(
@@ -71,7 +61,60 @@ def two_kinds_of_drift(
         ax.set_title(title, fontsize="medium")
         ax.set_xlabel(feature)
         ax.set_ylabel(target)
-        ax.legend(loc="upper left", fontsize="small", markerscale=2)
+        ax.legend(loc="upper left", fontsize=SMALL_FONT, markerscale=2)
+
+
+class WindowMetricView(ArtistView):
+    """The moving parts of ``metric_by_window``; ``show`` moves them to a new performance."""
+
+    def __init__(self, ax, metric: str, n: int, ylim: tuple[float, float]) -> None:
+        from matplotlib.collections import PolyCollection
+
+        self.ax, self.metric, self.n, self.ylim = ax, metric, n, ylim
+        x = np.arange(n)
+        self.waiting = PolyCollection([], facecolor=WAITING_COLOR, zorder=0, lw=0)
+        ax.add_collection(self.waiting)
+        self.waiting_notes = [
+            ax.text(i, ylim[0] + 0.02 * (ylim[1] - ylim[0]), "no labels yet", ha="center", va="bottom",
+                    fontsize=SMALL_FONT, visible=False)
+            for i in range(n)
+        ]  # fmt: skip
+        self.estimate = None
+        if metric == "accuracy":
+            (self.estimate,) = ax.plot(x, np.full(n, np.nan), ls=":", marker="s", ms=4, color=THRESHOLD_COLOR)
+        (self.line,) = ax.plot(x, np.full(n, np.nan), color=WINDOW_COLOR, lw=1.5)
+        self.points = ax.scatter(x, np.full(n, np.nan), s=36, zorder=3)
+        self.overlays: list = []  # fixed lines and texts the shading would cover: redrawn over it
+
+    @property
+    def artists(self) -> list:
+        moving = [self.waiting, *self.waiting_notes, *([self.estimate] if self.estimate else [])]
+        return [*moving, self.line, self.points, *self.overlays]
+
+    def show(self, performance, metric: str | None = None) -> bool:
+        """Move every window's value, colour, estimate and shading; False for another metric or
+        another number of windows (draw anew)."""
+        windows = performance.windows
+        if (metric or self.metric) != self.metric or len(windows) != self.n:
+            return False
+        x = np.arange(self.n)
+        low, high = self.ylim
+        waiting = [i for i, w in enumerate(windows) if w.report is None]
+        self.waiting.set_verts([[(a - 0.5, low), (b + 0.5, low), (b + 0.5, high), (a - 0.5, high)] for a, b in _runs(waiting)])
+        centres = {(a + b) / 2 for a, b in _runs(waiting)}
+        for i, note in enumerate(self.waiting_notes):  # one note per run of waiting windows
+            note.set_visible(False)
+        for k, centre in enumerate(sorted(centres)):
+            self.waiting_notes[k].set_x(centre)
+            self.waiting_notes[k].set_visible(True)
+        if self.estimate is not None:
+            self.estimate.set_ydata([w.estimate.expected_accuracy if w.estimate else np.nan for w in windows])
+        values = np.array([w.value(self.metric) for w in windows])
+        violated = [w.report is not None and self.metric in w.report.violations.metric_names() for w in windows]
+        self.line.set_ydata(values)
+        self.points.set_offsets(np.column_stack([x, values]))
+        self.points.set_facecolors([VIOLATION_COLOR if v else OK_COLOR for v in violated])
+        return True
 
 
 def metric_by_window(
@@ -82,77 +125,44 @@ def metric_by_window(
     baseline_value: float | None = None,
     drift_from=None,
     ylim: tuple[float, float] = (0.5, 1.0),
-) -> None:
+) -> WindowMetricView:
     """The realised ``metric`` of each hourly window against its threshold; windows still waiting
     for labels are shaded, and the CBPE estimate of accuracy is drawn where it exists.
 
     ``performance`` is a ``performance_estimation.HourlyPerformance``. Lines are labelled at their
-    right end instead of in a legend, and the ticks are fixed: a widget redraws this on every change.
+    right end instead of in a legend, and the ticks are fixed. Returns the view a playground
+    moves on a change (``show``), so it redraws the windows' values only.
     """
     from matplotlib.ticker import FixedLocator, NullLocator
 
     windows = performance.windows
     n = len(windows)
-    x = np.arange(n)
     right = n - 0.5
-    waiting = [i for i, w in enumerate(windows) if w.report is None]
-    for first, last in _runs(waiting):
-        ax.axvspan(first - 0.5, last + 0.5, color=WAITING_COLOR, zorder=0, lw=0)
-        ax.text(
-            (first + last) / 2,
-            ylim[0] + 0.02 * (ylim[1] - ylim[0]),
-            "no labels yet",
-            ha="center",
-            va="bottom",
-            fontsize="small",
-        )
+    view = WindowMetricView(ax, metric, n, ylim)
     constraint = performance.constraints.metrics.get(metric)
     if constraint is not None:
-        ax.axhline(constraint.threshold, color=THRESHOLD_COLOR, ls="--", lw=1.2)
-        ax.text(
-            right,
-            constraint.threshold,
-            f" threshold\n ({constraint.comparison_operator})",
-            color=THRESHOLD_COLOR,
-            va="center",
-            fontsize="x-small",
-        )
+        view.overlays += [
+            ax.axhline(constraint.threshold, color=THRESHOLD_COLOR, ls="--", lw=1.2),
+            ax.text(right, constraint.threshold, f" threshold\n ({constraint.comparison_operator})",
+                    color=THRESHOLD_COLOR, va="center", fontsize=SMALL_FONT),
+        ]  # fmt: skip
     if baseline_value is not None:
-        ax.axhline(baseline_value, color=BASELINE_COLOR, lw=1, alpha=0.7)
-        ax.text(
-            right,
-            baseline_value,
-            " baseline",
-            color=BASELINE_COLOR,
-            va="center",
-            fontsize="x-small",
-        )
+        view.overlays += [
+            ax.axhline(baseline_value, color=BASELINE_COLOR, lw=1, alpha=0.7),
+            ax.text(right, baseline_value, " baseline", color=BASELINE_COLOR, va="center", fontsize=SMALL_FONT),
+        ]  # fmt: skip
     if metric == "accuracy":
-        estimates = np.array(
-            [w.estimate.expected_accuracy if w.estimate else np.nan for w in windows]
-        )
-        ax.plot(x, estimates, ls=":", marker="s", ms=4, color=THRESHOLD_COLOR)
         key = "● realised, from labels    ■ estimated from confidence (CBPE), no labels needed"
-        # A text, not a title: a title costs a layout pass on every redraw.
-        ax.text(0.0, 1.02, key, fontsize="x-small", transform=ax.transAxes)
-    values = np.array([w.value(metric) for w in windows])
-    violated = [
-        w.report is not None and metric in w.report.violations.metric_names() for w in windows
-    ]
-    ax.plot(x, values, color=WINDOW_COLOR, lw=1.5)
-    ax.scatter(x, values, c=[VIOLATION_COLOR if v else OK_COLOR for v in violated], s=36, zorder=3)
+        ax.text(0.0, 1.02, key, fontsize=SMALL_FONT, transform=ax.transAxes)
+    view.show(performance)
     starts = [w.start for w in windows]
     if drift_from is not None and drift_from in starts:
         k = starts.index(drift_from) - 0.5
-        ax.axvline(k, color=VIOLATION_COLOR, lw=1, alpha=0.6)
-        ax.text(
-            k + 0.05,
-            ylim[1] - 0.03 * (ylim[1] - ylim[0]),
-            "drift starts",
-            color=VIOLATION_COLOR,
-            va="top",
-            fontsize="x-small",
-        )
+        view.overlays += [
+            ax.axvline(k, color=VIOLATION_COLOR, lw=1, alpha=0.6),
+            ax.text(k + 0.05, ylim[1] - 0.03 * (ylim[1] - ylim[0]), "drift starts", color=VIOLATION_COLOR,
+                    va="top", fontsize=SMALL_FONT),
+        ]  # fmt: skip
     # Hours as plain text under the axis and three y ticks: after each clear() matplotlib rebuilds
     # every tick (two lines and two texts each), which costs more than the rest of a redraw.
     ax.xaxis.set_major_locator(NullLocator())
@@ -163,6 +173,7 @@ def metric_by_window(
     ax.set_ylim(*ylim)
     ax.set_xlabel("hourly window (start, UTC)", labelpad=16)
     ax.set_ylabel(metric)
+    return view
 
 
 def _runs(indices: Sequence[int]) -> list[tuple[int, int]]:
@@ -194,7 +205,7 @@ def drift_grid(ax, grid) -> None:
             f"data quality: {dq}\nmodel quality: {mq}",
             ha="center",
             va="center",
-            fontsize="small",
+            fontsize=SMALL_FONT,
             wrap=True,
         )
     ax.set_xticks([0.5, 1.5], ["no data drift", "data drift (P(X))"])
@@ -233,7 +244,7 @@ def estimate_vs_realised(
     ax.set_xticks(x, names)
     ax.set_xlim(-0.5, len(names) - 0.5)
     ax.set_ylabel("accuracy")
-    ax.legend(loc="lower left", fontsize="small")
+    ax.legend(loc="lower left", fontsize=SMALL_FONT)
 
 
 def calibration(ax, table) -> None:
@@ -254,4 +265,4 @@ def calibration(ax, table) -> None:
     )
     ax.set_xlabel("mean predicted probability")
     ax.set_ylabel("observed default rate")
-    ax.legend(loc="upper left", fontsize="small")
+    ax.legend(loc="upper left", fontsize=SMALL_FONT)

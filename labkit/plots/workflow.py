@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from labkit.plots import BASELINE_COLOR, OK_COLOR, THRESHOLD_COLOR, VIOLATION_COLOR, WINDOW_COLOR
-from labkit.plots.model_quality import figure_image
+from labkit.plots import ArtistView, SMALL_FONT, empty_figure, figure_image
 
 __all__ = [
     "STATE_COLORS",
+    "AlarmView",
     "WORKFLOW_STEPS",
     "ab_test",
     "figure_image",
@@ -23,13 +26,14 @@ __all__ = [
 ]
 
 STATE_COLORS = {"OK": OK_COLOR, "ALARM": VIOLATION_COLOR, "INSUFFICIENT_DATA": "#BBBBBB"}
-# The five steps of "How Model Monitor works" (model-monitor), with what each produces.
+# The five steps of "How Model Monitor works" (model-monitor), with what each produces. Lines
+# are short enough for a box of an 8.4-inch figure in SMALL_FONT (tests/plots measures them).
 WORKFLOW_STEPS = (
-    ("1  Capture", "DataCaptureConfig\nrequests + predictions\n→ S3 (hourly folders)"),
+    ("1  Capture", "DataCaptureConfig\nrequests and\npredictions → S3\n(hourly folders)"),
     ("2  Baseline", "suggest_baseline\nstatistics.json\nconstraints.json"),
-    ("3  Schedule", "CreateMonitoringSchedule\ncron(0 * ? * * *)\n(+0–20 min)"),
-    ("4  Analyse", "one execution per window\nconstraint_violations.json\nCompletedWithViolations"),
-    ("5  Report & alert", "CloudWatch metrics\n→ alarm (M of N)\n→ SNS / EventBridge"),
+    ("3  Schedule", "CreateMonitoring-\nSchedule\ncron(0 * ? * * *)\n(+0–20 min)"),
+    ("4  Analyse", "one execution\nper window\nconstraint_\nviolations.json"),
+    ("5  Report & alert", "CloudWatch metrics\n→ alarm (M of N)\n→ SNS /\nEventBridge"),
 )
 
 
@@ -65,7 +69,7 @@ def workflow_diagram(ax: Any, *, highlight: int | None = None) -> None:
             fontweight="bold",
             color=color,
         )
-        ax.text(x + width / 2, 2.2, body, ha="center", va="center", fontsize=7)
+        ax.text(x + width / 2, 2.15, body, ha="center", va="center", fontsize=SMALL_FONT, linespacing=1.15)
         if i < len(WORKFLOW_STEPS) - 1:
             ax.add_patch(
                 FancyArrowPatch(
@@ -92,19 +96,73 @@ def workflow_diagram(ax: Any, *, highlight: int | None = None) -> None:
         1.0,
         "automated response: EventBridge rule → retrain, re-baseline, swap the model",
         ha="center",
-        fontsize=8,
+        fontsize=SMALL_FONT,
         color=VIOLATION_COLOR,
     )
 
 
+class AlarmView(ArtistView):
+    """The alarm's parts of ``timeline`` (threshold, state bar, pages); ``show`` redraws them for
+    the same simulation evaluated with other alarm settings."""
+
+    def __init__(self, result: Any, threshold_line, legend, state_spans: dict, pages) -> None:
+        self.result, self.threshold_line, self.legend = result, threshold_line, legend
+        self.state_spans, self.pages = state_spans, pages
+        self.overlays: list = []  # the state bar's onset and swap lines, drawn over the spans
+
+    @property
+    def artists(self) -> list:
+        return [self.threshold_line, self.legend, *self.state_spans.values(), self.pages, *self.overlays]
+
+    def show(self, history: Any, result: Any = None) -> bool:
+        """Another alarm on the same simulation; False for another simulation (draw anew)."""
+        if result is not None and result is not self.result:
+            return False
+        self.threshold_line.set_ydata([history.alarm.threshold] * 2)
+        self.legend.get_texts()[-1].set_text(_threshold_label(history))
+        spans = _state_spans(self.result, history)
+        for state, collection in self.state_spans.items():
+            collection.set_verts([[(a, 0), (a + w, 0), (a + w, 1), (a, 1)] for a, w in spans.get(state, [])])
+        pages = _page_hours(self.result, history)
+        self.pages.set_offsets(np.column_stack([pages, [0.5] * len(pages)]) if pages else np.empty((0, 2)))
+        return True
+
+
+def _threshold_label(history: Any) -> str:
+    return f"alarm threshold {history.alarm.threshold:g}"
+
+
+def _state_spans(result: Any, history: Any) -> dict[str, list[tuple[float, float]]]:
+    """Runs of one alarm state as (start, width) in traffic hours, by state."""
+    frame = history.to_frame()
+    x = [(p - result.start).total_seconds() / 3600 - 1 for p in frame["period"]]  # the traffic hour each evaluation follows
+    runs: list[tuple[str, float, float]] = []
+    for xi, state in zip(x, frame["state"]):
+        if runs and runs[-1][0] == state and abs(runs[-1][1] + runs[-1][2] - (xi - 0.5)) < 1e-9:
+            runs[-1] = (state, runs[-1][1], runs[-1][2] + 1.0)
+        else:
+            runs.append((state, xi - 0.5, 1.0))
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for state, start, width in runs:
+        spans.setdefault(state, []).append((start, width))
+    return spans
+
+
+def _page_hours(result: Any, history: Any) -> list[float]:
+    return [(c.timestamp - result.start).total_seconds() / 3600 - 1 for c in history.changes if c.new_state == "ALARM"]
+
+
 def timeline(
     axes: Sequence[Any], result: Any, history: Any = None, *, features: Sequence[str] | None = None
-) -> None:
+) -> AlarmView:
     """Four stacked panels over the simulated hours: traffic, drift distance per feature, accuracy,
     alarm state; dashed line = drift onset, triangles = pages, green lines = model swaps.
 
     ``history`` replaces the simulation's own alarm history (an alarm re-evaluated on its metrics).
+    Returns the view a playground moves (``show``) when only the alarm's settings change.
     """
+    from matplotlib.collections import PolyCollection
+
     traffic_ax, drift_ax, metric_ax, state_ax = axes
     history = history or result.alarm_history
     t = result.timeline
@@ -124,7 +182,7 @@ def timeline(
         label="execution Failed",
     )
     traffic_ax.set_ylabel("requests\nper hour")
-    traffic_ax.legend(loc="upper right", fontsize=7, ncols=3)
+    traffic_ax.legend(loc="upper right", fontsize=SMALL_FONT, ncols=3)
     d = result.distances
     alarm_feature = dict(history.alarm.dimensions).get("Feature")
     shown = (
@@ -141,59 +199,38 @@ def timeline(
             alpha=1 if strong else 0.6,
             label=f"{feature} (alarm metric)" if strong else None,
         )
-    drift_ax.axhline(
-        history.alarm.threshold,
-        color=THRESHOLD_COLOR,
-        ls=":",
-        lw=1,
-        label=f"alarm threshold {history.alarm.threshold:g}",
+    threshold_line = drift_ax.axhline(
+        history.alarm.threshold, color=THRESHOLD_COLOR, ls=":", lw=1, label=_threshold_label(history)
     )
     drift_ax.set_ylabel("drift distance\nper feature")
-    drift_ax.legend(loc="upper left", fontsize=7)
+    legend = drift_ax.legend(loc="upper left", fontsize=SMALL_FONT)
     metric_ax.plot(hours, t["accuracy"], color=BASELINE_COLOR, marker=".", ms=3, lw=1)
     metric_ax.set_ylabel("accuracy\n(labels late)")
-    frame = history.to_frame()
-    offset = result.start
-    x = [
-        (p - offset).total_seconds() / 3600 - 1 for p in frame["period"]
-    ]  # the traffic hour each evaluation follows
-    runs: list[tuple[str, float, float]] = []  # (state, start, width): runs of one state
-    for xi, state in zip(x, frame["state"]):
-        if runs and runs[-1][0] == state and abs(runs[-1][1] + runs[-1][2] - (xi - 0.5)) < 1e-9:
-            runs[-1] = (state, runs[-1][1], runs[-1][2] + 1.0)
-        else:
-            runs.append((state, xi - 0.5, 1.0))
-    for state in dict.fromkeys(r[0] for r in runs):
-        spans = [(start, width) for s_, start, width in runs if s_ == state]
-        state_ax.broken_barh(spans, (0, 1), color=STATE_COLORS[state], lw=0)
+    state_spans = {}
+    for state, colour in STATE_COLORS.items():  # one collection per state, even if empty for now
+        state_spans[state] = PolyCollection([], facecolor=colour, lw=0)
+        state_ax.add_collection(state_spans[state])
     state_ax.set_ylim(0, 1)
     state_ax.set_yticks([])
     state_ax.set_ylabel("alarm\nstate")
     state_ax.set_title(
-        "alarm state: green OK, vermilion ALARM, grey INSUFFICIENT_DATA", fontsize=8, loc="left"
+        "alarm state: green OK, vermilion ALARM, grey INSUFFICIENT_DATA", fontsize=SMALL_FONT, loc="left"
     )
-    pages = [
-        (c.timestamp - offset).total_seconds() / 3600 - 1
-        for c in history.changes
-        if c.new_state == "ALARM"
-    ]
-    state_ax.scatter(
-        pages,
-        [0.5] * len(pages),
-        marker="v",
-        s=60,
-        color="black",
-        zorder=4,
-        transform=state_ax.get_xaxis_transform(),
-    )
+    pages = state_ax.scatter([], [], marker="v", s=60, color="black", zorder=4, transform=state_ax.get_xaxis_transform())
+    view = AlarmView(result, threshold_line, legend, state_spans, pages)
+    offset = result.start
     for ax in axes:
-        ax.axvline(result.drift.onset_hour - 0.5, color=VIOLATION_COLOR, ls="--", lw=1)
+        lines = [ax.axvline(result.drift.onset_hour - 0.5, color=VIOLATION_COLOR, ls="--", lw=1)]
         for r in result.retrains:
-            ax.axvline((r.time - offset).total_seconds() / 3600 - 0.5, color=OK_COLOR, lw=1.5)
+            lines.append(ax.axvline((r.time - offset).total_seconds() / 3600 - 0.5, color=OK_COLOR, lw=1.5))
+        if ax is state_ax:
+            view.overlays += lines
         ax.set_xlim(-0.5, len(t) - 0.5)
     state_ax.set_xlabel(
         "hour of simulated traffic (dashed: drift onset; ▼: page; green: new model)"
     )
+    view.show(history)
+    return view
 
 
 def timeline_figure(
@@ -205,9 +242,7 @@ def timeline_figure(
     features: Sequence[str] | None = None,
 ):
     """A new figure holding ``timeline`` (for static cells; apps redraw their own figure)."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = empty_figure(width, height)
     timeline(
         fig.subplots(4, 1, sharex=True, height_ratios=[0.8, 1.4, 1, 0.5]),
         result,
@@ -229,7 +264,7 @@ def ab_test(ax: Any, result: Any) -> None:
             color=color,
             capsize=6,
         )
-        ax.text(i + 0.08, v.rate, f"{v.rate:.3f}\n(n={v.n})", va="center", fontsize=8)
+        ax.text(i + 0.08, v.rate, f"{v.rate:.3f}\n(n={v.n})", va="center", fontsize=SMALL_FONT)
     ax.set_xticks([0, 1], [v.variant_name for v in variants])
     ax.set_xlim(-0.5, 1.7)
     ax.set_ylabel("accuracy")

@@ -55,6 +55,12 @@ class SimulationResult:
         """When the alarm first changed to ALARM: the time the on-call engineer was paged."""
         return self.alarm_history.first_time_in(alarms.ALARM)
 
+    def executions_frame(self) -> pd.DataFrame:
+        """The data-quality executions as ListMonitoringExecutions lists them, plus each one's window."""
+        return pd.DataFrame([{"ScheduledTime": e.scheduled_time, "started": e.start_time, "window start": e.window_start,
+                              "window end": e.window_end, "status": e.status.value, "FailureReason": e.failure_reason}
+                             for e in self.executions])  # fmt: skip
+
 
 def _tables(
     traffic, records, dq_runs, mq_runs, serving, history, retrains, drift, alarm

@@ -56,6 +56,12 @@ class DriftSchedule:
             return 1.0 if since % self.period_hours < self.period_hours / 2 else 0.0
         return 1.0
 
+    def drifted_window(self, scenario: scenarios.Scenario, n: int, *, seed: int) -> pd.DataFrame:
+        """``n`` fresh requests at full drift: the traffic after the onset (notebook 05's A/B test)."""
+        window = scenarios.draw_window(scenario.name, n, seed=seed)
+        return drift_grid.inject_drift(scenario, window, feature=self.feature, covariate_shift_sd=self.shift_sd,
+                                       concept_shift=self.concept_shift, seed=seed)  # fmt: skip
+
 
 def _traffic(
     scenario: scenarios.Scenario,

@@ -10,7 +10,10 @@ import importlib
 import inspect
 import pkgutil
 
-__all__ = ["discover_apps"]
+__all__ = ["NOTEBOOK_KWARGS", "build_app", "discover_apps"]
+
+# Constructor keywords an app's notebook passes beyond the scenario (and the model, if it takes one).
+NOTEBOOK_KWARGS = {"BiasDriftApp": {"group": "18-25"}}
 
 
 def discover_apps() -> dict[str, type]:
@@ -28,3 +31,11 @@ def discover_apps() -> dict[str, type]:
             if inspect.isclass(obj) and issubclass(obj, WidgetApp) and obj is not WidgetApp and obj.__module__ == loaded.__name__:
                 found[name] = obj
     return dict(sorted(found.items()))
+
+
+def build_app(cls: type, scenario, *, model=None, use_widgets: bool = False):
+    """``cls`` built on ``scenario`` as its notebook builds it: the benchmark and tests use this."""
+    kwargs = dict(NOTEBOOK_KWARGS.get(cls.__name__, {}))
+    if model is not None and "model" in inspect.signature(cls).parameters:
+        kwargs["model"] = model
+    return cls(scenario, use_widgets=use_widgets, **kwargs)

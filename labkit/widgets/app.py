@@ -17,9 +17,18 @@ app from plain Python::
 With ``use_widgets=False`` (papermill, HTML copies) displaying the app shows the default figure
 and table as ordinary outputs, so a static reader still sees what the lesson teaches.
 
-Work over about half a second (bootstraps, SHAP) waits for a *Run* button: pass
-``run_button=True`` and list in ``live_controls`` the controls that still react at once (a redraw
-from a cache, say). ``set()`` and ``run()`` always recompute synchronously, for tests and papermill.
+**Redraw only what changed.** Rendering a whole figure (axes, ticks, texts) costs more than most
+monitors, so an app may mark the artists a change moves as *live* (``self.live(artist)`` in
+``draw``) and move them in ``update(result)``. The rest of the figure is rendered once into a
+cached background; a change restores it and draws the live artists over it. When one panel needs
+new axes (another feature on its x axis), ``update`` calls ``self.redraw_axes(ax)`` and draws that
+panel again; only that panel is rendered anew. ``update`` returns False when the change needs a
+new figure (data past the axis limits, say), and the app then draws everything again. Either way
+``.figure`` holds the whole, current figure, so a notebook can display it or save it.
+
+Work over about half a second waits for a *Run* button: pass ``run_button=True`` and list in
+``live_controls`` the controls that still react at once (a redraw from a cache, say). ``set()``
+and ``run()`` always recompute synchronously, for tests and papermill.
 """
 
 from __future__ import annotations
@@ -29,12 +38,13 @@ from typing import Any
 
 import pandas as pd
 
-from labkit.plots import new_figure
+from labkit.plots import FIGURE_DPI, PNG_COMPRESS_LEVEL, new_figure
+from labkit.widgets import layout
 
-__all__ = ["WidgetApp"]
+__all__ = ["FIGURE_DPI", "WidgetApp"]
 
-FIGURE_DPI = 80  # small PNGs redraw fast on 2 cores (PNG encoding is most of a reaction); still crisp
 TABLE_MAX_ROWS = 12
+CONTROLS_PER_COLUMN = 6  # a wide output area shows two columns side by side, a narrow one stacks them
 
 
 class WidgetApp:
@@ -60,7 +70,15 @@ class WidgetApp:
         self.result: Any = None
         self.error: Exception | None = None
         self.status = ""
-        self._image = widgets.Image(format="png", layout=widgets.Layout(width=f"{figsize[0] * FIGURE_DPI:.0f}px"))
+        self.full_redraws = 0  # how many changes drew the whole figure (the others blitted)
+        self._live: list[Any] = []
+        self._background = None
+        self._stale_axes: dict[Any, Any] = {}  # axes redrawn by update → their old extent
+        self._extents: dict[Any, Any] = {}  # each axes' extent with its labels, once measured
+        self._png = b""
+        self.label_width_px = layout.arrange(self.controls)
+        width_px = round(self.figure.get_figwidth() * FIGURE_DPI)
+        self._image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width_px}px"))
         self._table = widgets.HTML(layout=widgets.Layout(min_height="4em"))
         self._status = widgets.HTML()
         self.run_button = None
@@ -71,8 +89,8 @@ class WidgetApp:
             control.observe(self._on_change, names="value")
         self.refresh()
         # The first draw laid the axes out; keep that layout. Re-solving the constrained layout on
-        # every change costs more than most monitors (and makes savefig draw twice). None, not
-        # "none": "none" keeps a placeholder engine.
+        # every full redraw costs more than most monitors. None, not "none": "none" keeps a
+        # placeholder engine.
         self.figure.set_layout_engine(None)
 
     # -- to override --------------------------------------------------------------------------
@@ -82,8 +100,12 @@ class WidgetApp:
         raise NotImplementedError
 
     def draw(self, axes: Any, result: Any) -> None:
-        """Plot ``result`` on ``axes`` (already cleared)."""
+        """Plot ``result`` on ``axes`` (already cleared); mark what ``update`` moves with ``live``."""
         raise NotImplementedError
+
+    def update(self, result: Any) -> bool:
+        """Move the live artists to show ``result``; False if the figure must be drawn anew."""
+        return False
 
     def table(self, result: Any) -> pd.DataFrame | None:
         """A table shown under the figure, or None."""
@@ -92,6 +114,22 @@ class WidgetApp:
     def summary(self, result: Any) -> str:
         """One line of text for the status bar."""
         return ""
+
+    # -- for draw ------------------------------------------------------------------------------
+
+    def live(self, *artists: Any) -> Any:
+        """Mark artists that ``update`` moves: drawn over the cached background on every change."""
+        self._live.extend(a for a in artists if a is not None)
+        return artists[0] if len(artists) == 1 else artists
+
+    def redraw_axes(self, ax: Any) -> Any:
+        """In ``update``: clear ``ax`` (and forget its live artists) to draw that panel anew."""
+        if ax not in self._extents:
+            self._extents[ax] = ax.get_tightbbox(self.figure.canvas.get_renderer())
+        self._stale_axes[ax] = self._extents[ax]
+        self._live = [a for a in self._live if a.axes is not ax]
+        ax.clear()
+        return ax
 
     # -- the wiring -----------------------------------------------------------------------------
 
@@ -133,31 +171,28 @@ class WidgetApp:
             return
         self.error = None
         self.result = result
-        axes = self.axes if hasattr(self.axes, "__len__") else [self.axes]
-        for ax in axes:
-            ax.clear()
-        self.draw(self.axes, result)
+        self._render(result)
         self.status = self.summary(result)
         self._status.value = _escape(self.status)
-        self._image.value = self.png()
+        self._image.value = self._png
         frame = self.table(result)
         self._table.value = "" if frame is None else _html_table(frame)
 
     def png(self) -> bytes:
-        """The figure as PNG bytes (what the app shows)."""
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=FIGURE_DPI)
-        return buffer.getvalue()
+        """The figure as PNG bytes (what the app shows), at ``FIGURE_DPI``."""
+        return self._png
 
     def widget(self):
         """The whole app as one ipywidgets box: controls, status line, figure, table."""
         import ipywidgets as widgets
 
-        controls = widgets.HBox(
-            [widgets.VBox(list(self.controls.values()))],
-            layout=widgets.Layout(flex_flow="row wrap"),
-        )
-        parts = [controls, self.run_button] if self.run_button is not None else [controls]
+        controls = list(self.controls.values())
+        columns = [
+            widgets.VBox(controls[i : i + CONTROLS_PER_COLUMN], layout=widgets.Layout(margin="0 24px 0 0"))
+            for i in range(0, len(controls), CONTROLS_PER_COLUMN)
+        ]
+        box = widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap"))
+        parts = [box, self.run_button] if self.run_button is not None else [box]
         return widgets.VBox([*parts, self._status, self._image, self._table])
 
     def _ipython_display_(self) -> None:
@@ -182,6 +217,64 @@ class WidgetApp:
             self._status.value = _escape(self.status)
             return
         self.refresh()
+
+    def _render(self, result: Any) -> None:
+        """Blit the live artists over the cached background, or draw the whole figure anew."""
+        canvas = self.figure.canvas
+        self._stale_axes = {}
+        if self._background is not None and self._live and self.update(result):
+            canvas.restore_region(self._background)
+            if self._stale_axes:
+                self._render_axes_anew()
+        else:
+            self.full_redraws += 1
+            self._live, self._extents = [], {}
+            for ax in self.figure.axes:
+                ax.clear()
+            self.draw(self.axes, result)
+            for artist in self._live:
+                artist.set_animated(True)  # left out of the background, drawn over it below
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        # The axes frames (spines, zorder 2.5) are in the background; redraw those of axes with
+        # live artists so the artists stack as in a full render.
+        frames = [s for ax in dict.fromkeys(a.axes for a in self._live if a.axes) for s in ax.spines.values()]
+        for artist in sorted([*self._live, *frames], key=lambda a: a.get_zorder()):  # stable sort
+            self.figure.draw_artist(artist)
+        self._png = _encode_png(canvas)
+
+
+    def _render_axes_anew(self) -> None:
+        """Erase the redrawn panels (old and new extent), render their fixed parts, keep that."""
+        import numpy as np
+        from matplotlib.transforms import Bbox
+
+        canvas = self.figure.canvas
+        renderer = canvas.get_renderer()
+        for artist in self._live:
+            artist.set_animated(True)
+        pixels = np.asarray(canvas.buffer_rgba())
+        height, width = pixels.shape[:2]
+        face = np.round(np.array(self.figure.get_facecolor()) * 255).astype(np.uint8)
+        for ax, old in self._stale_axes.items():
+            self._extents[ax] = ax.get_tightbbox(renderer)
+            box = Bbox.union([old, self._extents[ax]]).padded(2)
+            x0, x1 = (int(np.clip(v, 0, width)) for v in (np.floor(box.x0), np.ceil(box.x1)))
+            y0, y1 = (int(np.clip(v, 0, height)) for v in (np.floor(box.y0), np.ceil(box.y1)))
+            pixels[height - y1 : height - y0, x0:x1] = face  # the buffer's rows run top down
+        for ax in self._stale_axes:
+            self.figure.draw_artist(ax)
+        self._background = canvas.copy_from_bbox(self.figure.bbox)
+
+
+def _encode_png(canvas) -> bytes:
+    from PIL import Image
+
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=PNG_COMPRESS_LEVEL)
+    return buffer.getvalue()
 
 
 def _escape(text: str) -> str:

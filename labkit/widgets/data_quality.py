@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from labkit import capture, data_quality, drift, drift_statistics, scenarios
-from labkit.plots.data_quality import drift_distances, feature_histograms
+from labkit.plots.data_quality import drift_distances, feature_histograms, numeric_values, shared_edges
 from labkit.scenarios import Scenario
 from labkit.widgets.app import WidgetApp
 
@@ -23,6 +23,7 @@ __all__ = ["DataQualityApp", "DataQualityResult", "VerdictsApp", "VerdictsResult
 
 WINDOW_START = datetime(2024, 5, 1, 13, 0, tzinfo=UTC)  # the captured hour; any hour would do
 MAX_WINDOW_SIZE = 5_000  # rows a window-size slider can ask for
+MAX_SHIFT_SD = 3.0  # the mean-shift slider's reach, in standard deviations
 EMPTY_WINDOW = "empty window: no request was captured, nothing to analyse (monitor not run)"
 
 
@@ -163,8 +164,7 @@ class DataQualityApp(WidgetApp):
             ),
             "sampling_pct": w.IntSlider(description="sampling (%)", **{**pct, "value": 100}),
         }
-        for control in self.controls.values():
-            control.style.description_width = "110px"
+        self._edges: dict[str, object] = {}  # per feature: bins that hold every mean shift
         super().__init__(use_widgets=use_widgets, figsize=(8.4, 3.0), ncols=2)
 
     def compute(self, **values) -> DataQualityResult:
@@ -174,10 +174,30 @@ class DataQualityApp(WidgetApp):
 
     def draw(self, axes, result: DataQualityResult) -> None:
         left, right = axes
-        title = f"{result.feature}: baseline vs captured window"
-        feature_histograms(left, result.baseline_values, result.window[result.feature], title=title)
+        self._draw_histogram(left, result)
+        self._draw_bars(right, result)
+
+    def update(self, result: DataQualityResult) -> bool:
+        """Move the bars and the window's histogram; a panel that cannot show the change (another
+        feature, an empty window, values past its axes) is drawn anew on its own."""
         drift = result.report.drift if result.report else {}
-        drift_distances(right, drift, highlight=result.feature, title="baseline_drift_check")
+        if not self._bars.show(drift, highlight=result.feature):
+            self._draw_bars(self.redraw_axes(self.axes[1]), result)
+        if result.feature != self._drawn or not self._histogram.show(result.window[result.feature]):
+            self._draw_histogram(self.redraw_axes(self.axes[0]), result)
+        return True
+
+    def _draw_histogram(self, ax, result: DataQualityResult) -> None:
+        title = f"{result.feature}: baseline vs captured window"
+        edges = _shift_bins(self._edges, result.feature, result.baseline_values)
+        self._drawn = result.feature
+        self._histogram = feature_histograms(ax, result.baseline_values, result.window[result.feature], title=title, edges=edges)  # fmt: skip
+        self.live(*self._histogram.artists)
+
+    def _draw_bars(self, ax, result: DataQualityResult) -> None:
+        drift = result.report.drift if result.report else {}
+        self._bars = drift_distances(ax, drift, highlight=result.feature, title="baseline_drift_check")
+        self.live(*self._bars.artists)
 
     def table(self, result: DataQualityResult) -> pd.DataFrame | None:
         return result.report.violations.to_frame() if result.report else None
@@ -231,7 +251,8 @@ class VerdictsApp(WidgetApp):
                 options=list(self.SIZES), value=1_000, description="rows (n)", **lazy
             ),
         }
-        super().__init__(use_widgets=use_widgets, figsize=(9.0, 3.2), ncols=2)
+        self._edges: dict[str, object] = {}
+        super().__init__(use_widgets=use_widgets, figsize=(8.4, 3.2), ncols=2)
 
     def compute(self, feature: str, shift_sd: float, n: int) -> VerdictsResult:
         base = self.pool["baseline"][feature].head(n)
@@ -241,13 +262,29 @@ class VerdictsApp(WidgetApp):
 
     def draw(self, axes, result: VerdictsResult) -> None:
         left, right = axes
-        title = f"{result.feature}, n = {result.verdicts.n_window:,}"
-        feature_histograms(left, result.baseline_values, result.window_values, title=title)
-        frame = result.verdicts.to_frame()
-        rows = frame[~frame["method"].str.startswith("KS")]
-        bars = {r.method: _Bar(r.value, r.threshold, r.flags_drift) for r in rows.itertuples()}
-        p_value = f"KS p-value = {result.verdicts.ks_p_value:.2g} (flags below {drift_statistics.KS_ALPHA})"
-        drift_distances(right, bars, title=p_value)
+        self._draw_histogram(left, result)
+        self._draw_bars(right, result)
+
+    def update(self, result: VerdictsResult) -> bool:
+        """Move both panels; one that cannot show the change (another feature, distances past or
+        far inside their axis) is drawn anew on its own."""
+        if self._bars.show(_verdict_bars(result)):
+            self.axes[1].title.set_text(_p_value_text(result))
+        else:
+            self._draw_bars(self.redraw_axes(self.axes[1]), result)
+        if result.feature != self._drawn or not self._histogram.show(result.window_values, result.baseline_values):
+            self._draw_histogram(self.redraw_axes(self.axes[0]), result)
+        return True
+
+    def _draw_bars(self, ax, result: VerdictsResult) -> None:
+        self._bars = drift_distances(ax, _verdict_bars(result), title=_p_value_text(result))
+        self.live(*self._bars.artists, ax.title)
+
+    def _draw_histogram(self, ax, result: VerdictsResult) -> None:
+        self._drawn = result.feature
+        edges = _shift_bins(self._edges, result.feature, self.pool["baseline"][result.feature], reach_sd=1.0)
+        self._histogram = feature_histograms(ax, result.baseline_values, result.window_values, title=result.feature, edges=edges)  # fmt: skip
+        self.live(*self._histogram.artists)
 
     def table(self, result: VerdictsResult) -> pd.DataFrame:
         return result.verdicts.to_frame()
@@ -255,6 +292,25 @@ class VerdictsApp(WidgetApp):
     def summary(self, result: VerdictsResult) -> str:
         flagged = ", ".join(m for m, f in result.verdicts.flagged().items() if f) or "no method"
         return f"n = {result.verdicts.n_window:,}: flagged by {flagged}"
+
+
+def _verdict_bars(result: VerdictsResult) -> dict[str, _Bar]:
+    """The distances (the KS test is a p-value, written apart) as bars for ``drift_distances``."""
+    frame = result.verdicts.to_frame()
+    rows = frame[~frame["method"].str.startswith("KS")]
+    return {r.method: _Bar(r.value, r.threshold, r.flags_drift) for r in rows.itertuples()}
+
+
+def _p_value_text(result: VerdictsResult) -> str:
+    return f"KS p-value = {result.verdicts.ks_p_value:.2g} (flags below {drift_statistics.KS_ALPHA})"
+
+
+def _shift_bins(cache: dict, feature: str, baseline: pd.Series, *, reach_sd: float = MAX_SHIFT_SD):
+    """Bins over the baseline's range widened by the shift slider's reach, once per feature."""
+    if feature not in cache:
+        values = numeric_values(baseline)
+        cache[feature] = shared_edges(values, bins=50, pad=reach_sd * values.std())
+    return cache[feature]
 
 
 @dataclass(frozen=True)

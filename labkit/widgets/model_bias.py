@@ -42,6 +42,7 @@ APP_METRICS = ("DPPL", "DI", "RD", "AD", "DPL", "CI", "KL")
 N_HOURS = 8  # monitored hours in the time series
 MAX_WINDOW_SIZE = 5_000  # rows a window-size slider can ask for
 MIN_WINDOW_SIZE = 100  # an int 0/1 label in fewer than 40 rows turns "continuous" (bias.md §1)
+MAX_CACHED_HOURS = 800  # monitored hours the app keeps for settings seen again (a few MB)
 _FRAME_METRIC_COLUMNS = ("baseline", "allowed_min", "allowed_max", "value", "ci_lower", "ci_upper")
 
 
@@ -119,6 +120,8 @@ class BiasDriftSeries:
     baseline: GroupState
     n_bootstrap: int
     confidence_level: float
+    # frame() per metric, built once: the figure, the table and the status line all read it
+    _frames: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __repr__(self) -> str:  # the reports inside make the default repr unreadable
         fired = self.violation_hours()
@@ -127,6 +130,11 @@ class BiasDriftSeries:
     def frame(self, metric: str | None = None) -> pd.DataFrame:
         """One row per hour for ``metric``: value, interval C, range A, verdict, accuracy, error."""
         metric = metric or self.metric
+        if metric not in self._frames:
+            self._frames[metric] = self._frame(metric)
+        return self._frames[metric].copy()
+
+    def _frame(self, metric: str) -> pd.DataFrame:
         rows = []
         for h in self.hours:
             row: dict[str, Any] = dict.fromkeys(_FRAME_METRIC_COLUMNS, math.nan)
@@ -173,6 +181,7 @@ def monitor_hours(
     n_bootstrap: int = 100,
     confidence_level: float = model_bias.DEFAULT_CONFIDENCE_LEVEL,
     seed: int = 0,
+    cache: dict | None = None,
 ) -> BiasDriftSeries:
     """Monitor each window after a drift that grows linearly from none (first hour) to full (last).
 
@@ -188,16 +197,25 @@ def monitor_hours(
         class 1 is the injectors' positive class (credit: ``default`` = 1, defaulted).
     n_bootstrap, confidence_level, seed
         The bootstrap rule's parameters; hour ``i`` resamples with seed ``seed + i``.
+    cache
+        A dict the caller keeps for one (baseline, windows, group): an hour already monitored
+        with the same window size, drift step and rule is reused (the first hour, which never
+        drifts, and every setting seen before), the same result as monitoring it again.
     """
     config = baseline.config
     facet, target, prediction = config.facet, config.label, config.predicted_label
     targets = {"share": group_share, "false_positive_rate": group_false_positive_rate,
                "base_rate": group_base_rate}  # fmt: skip
+    cache = {} if cache is None else cache
+    rule = (int(n_bootstrap), float(confidence_level), int(seed))
     hours = []
     for i, clean in enumerate(windows):
         window = clean.head(int(window_size)).reset_index(drop=True)
         strength = i / (len(windows) - 1) if len(windows) > 1 else 1.0
-        now = group_state(window, facet=facet, group=group, target=target, prediction=prediction)
+        if ("clean", i, len(window)) not in cache:
+            cache["clean", i, len(window)] = group_state(window, facet=facet, group=group, target=target,
+                                                         prediction=prediction)  # fmt: skip
+        now = cache["clean", i, len(window)]
         step = {}
         for key, goal in targets.items():
             here = getattr(now, key)
@@ -205,20 +223,31 @@ def monitor_hours(
                 step[key] = None
             else:
                 step[key] = float(np.clip(here + strength * (goal - here), 0.0, 1.0))
-        columns = {"facet": facet, "group": group, "target": target, "prediction": prediction}
-        window = _drift(window, step, **columns, seed=seed + 100 * i)
-        try:
-            report = model_bias.monitor(window, baseline, rule="bootstrap", n_bootstrap=n_bootstrap,
-                                        confidence_level=confidence_level, seed=seed + i)  # fmt: skip
-            error = None
-        except LabkitInputError as exc:  # e.g. no favourable prediction left: the analysis fails
-            report, error = None, str(exc)
-        state = group_state(window, facet=facet, group=group, target=target, prediction=prediction)
-        metrics = report.to_frame() if report is not None else pd.DataFrame()
-        group_rows = int((window[facet] == group).sum())
-        hours.append(HourResult(i + 1, report, state, group_rows, error, metrics))
-    rule = (int(n_bootstrap), float(confidence_level))
-    return BiasDriftSeries(metric, group, tuple(hours), baseline_state, *rule)
+        key = ("hour", i, len(window), tuple(step.items()), rule)
+        if key not in cache:
+            cache[key] = _monitor_hour(i, window, step, baseline, group=group, rule=rule)
+        hours.append(cache[key])
+    return BiasDriftSeries(metric, group, tuple(hours), baseline_state, *rule[:2])
+
+
+def _monitor_hour(i: int, window: pd.DataFrame, step: dict, baseline: model_bias.Baseline, *, group: str,
+                  rule: tuple[int, float, int]) -> HourResult:  # fmt: skip
+    """Hour ``i`` (0-based): drift its window by ``step``, then one bias drift execution."""
+    config = baseline.config
+    facet, target, prediction = config.facet, config.label, config.predicted_label
+    n_bootstrap, confidence_level, seed = rule
+    columns = {"facet": facet, "group": group, "target": target, "prediction": prediction}
+    window = _drift(window, step, **columns, seed=seed + 100 * i)
+    try:
+        report = model_bias.monitor(window, baseline, rule="bootstrap", n_bootstrap=n_bootstrap,
+                                    confidence_level=confidence_level, seed=seed + i)  # fmt: skip
+        error = None
+    except LabkitInputError as exc:  # e.g. no favourable prediction left: the analysis fails
+        report, error = None, str(exc)
+    state = group_state(window, facet=facet, group=group, target=target, prediction=prediction)
+    metrics = report.to_frame() if report is not None else pd.DataFrame()
+    group_rows = int((window[facet] == group).sum())
+    return HourResult(i + 1, report, state, group_rows, error, metrics)
 
 
 def _drift(window: pd.DataFrame, step: dict, *, facet: str, group: str, target: str,
@@ -284,6 +313,7 @@ class BiasDriftApp(WidgetApp):
             "false_positive_pct": round(100 * self.baseline_state.false_positive_rate),
         }
         self._cache: tuple[tuple, BiasDriftSeries] | None = None
+        self._hours: dict = {}  # monitor_hours' cache: hours already monitored, by their inputs
         pct = {"min": 0, "max": 100, "step": 1, "continuous_update": False}
         d = self.defaults
         self.controls = {
@@ -296,16 +326,17 @@ class BiasDriftApp(WidgetApp):
             "n_bootstrap": w.IntSlider(value=100, min=10, max=1_000, step=10, description="bootstrap samples",
                                        continuous_update=False),
         }  # fmt: skip
-        for control in self.controls.values():
-            control.style.description_width = "130px"
         self.live_controls = frozenset({"metric"})  # the hours are cached: a metric change only redraws
-        super().__init__(use_widgets=use_widgets, figsize=(10.0, 3.4), ncols=2, run_button=True)
+        super().__init__(use_widgets=use_widgets, figsize=(8.4, 3.4), ncols=2, run_button=True)
 
     def compute(self, metric: str, share_pct: int, base_rate_pct: int, false_positive_pct: int,
                 window_size: int, n_bootstrap: int) -> BiasDriftSeries:  # fmt: skip
         key = (share_pct, base_rate_pct, false_positive_pct, window_size, n_bootstrap)
         if self._cache is not None and self._cache[0] == key:  # only the metric changed
             return replace(self._cache[1], metric=metric)
+
+        if len(self._hours) > MAX_CACHED_HOURS:  # a long session of experiments: start afresh
+            self._hours.clear()
 
         def target(name: str, value: int) -> float | None:  # at its default: data left alone
             return None if value == self.defaults[name] else value / 100
@@ -314,7 +345,7 @@ class BiasDriftApp(WidgetApp):
             self.baseline, self.windows, group=self.group, baseline_state=self.baseline_state, metric=metric,
             group_share=target("share_pct", share_pct), group_base_rate=target("base_rate_pct", base_rate_pct),
             group_false_positive_rate=target("false_positive_pct", false_positive_pct), window_size=window_size,
-            n_bootstrap=n_bootstrap, confidence_level=self.confidence_level, seed=self.seed,
+            n_bootstrap=n_bootstrap, confidence_level=self.confidence_level, seed=self.seed, cache=self._hours,
         )  # fmt: skip
         self._cache = (key, series)
         return series
@@ -322,11 +353,24 @@ class BiasDriftApp(WidgetApp):
     def draw(self, axes, result: BiasDriftSeries) -> None:
         left, right = axes
         frame = result.frame()
-        level = f"{100 * result.confidence_level:g} %"
-        title = f"{result.metric}: {level} interval C, B = {result.n_bootstrap}"
-        metric_over_hours(left, frame, metric=result.metric, title=title)
-        accuracy_over_hours(right, frame, baseline_accuracy=result.baseline.accuracy,
-                            group=result.group, title="accuracy")  # fmt: skip
+        self._draw_metric(left, result)
+        self._accuracy = accuracy_over_hours(right, frame, baseline_accuracy=result.baseline.accuracy,
+                                             group=result.group, title="accuracy")  # fmt: skip
+        self.live(*self._accuracy.artists)
+
+    def update(self, result: BiasDriftSeries) -> bool:
+        frame = result.frame()
+        if not self._accuracy.show(frame):
+            return False
+        self.axes[0].title.set_text(_title(result))
+        if result.metric != self._drawn or not self._metric.show(frame):  # another metric, or past its axis
+            self._draw_metric(self.redraw_axes(self.axes[0]), result)
+        return True
+
+    def _draw_metric(self, ax, result: BiasDriftSeries) -> None:
+        self._drawn = result.metric
+        self._metric = metric_over_hours(ax, result.frame(), metric=result.metric, title=_title(result))
+        self.live(*self._metric.artists, ax.title)
 
     def table(self, result: BiasDriftSeries) -> pd.DataFrame:
         columns = ["hour", "group_rows", "value", "ci_lower", "ci_upper", "allowed_min",
@@ -349,3 +393,8 @@ class BiasDriftApp(WidgetApp):
         return (
             f"{verdict}. Overall accuracy: baseline {accuracy[0]:.3f}, last hour {accuracy[1]:.3f}."
         )
+
+
+def _title(result: BiasDriftSeries) -> str:
+    level = f"{100 * result.confidence_level:g} %"
+    return f"{result.metric}: {level} interval C, B = {result.n_bootstrap}"

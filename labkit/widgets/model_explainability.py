@@ -191,14 +191,14 @@ class AttributionDriftApp(WidgetApp):
             "to_feature": w.Dropdown(options=options, value=to_feature or options[1], description="to"),
             "signal_fraction": w.FloatSlider(
                 value=signal_fraction, min=0.0, max=1.0, step=0.05, description="signal moved (0–1)",
-                continuous_update=False, style={"description_width": "initial"},
+                continuous_update=False,
             ),
             "window_size": w.IntSlider(
                 value=window_size, min=MIN_WINDOW_SIZE, max=MAX_WINDOW_SIZE, step=1, description="window (rows)",
-                continuous_update=False, style={"description_width": "initial"},
+                continuous_update=False,
             ),
         }  # fmt: skip
-        super().__init__(use_widgets=use_widgets, figsize=(9.5, 3.4), ncols=2)
+        super().__init__(use_widgets=use_widgets, figsize=(8.4, 3.4), ncols=2)
 
     def compute(
         self, from_feature: str, to_feature: str, signal_fraction: float, window_size: int
@@ -211,12 +211,14 @@ class AttributionDriftApp(WidgetApp):
         )  # fmt: skip
 
     def draw(self, axes, result: AttributionDriftResult) -> None:
-        # No titles: the x labels name the charts and the status line reads the verdict; every
-        # text costs redraw time.
+        # No titles: the x labels name the charts and the status line reads the verdict.
         left, right = axes
-        attribution_bars(left, result.baseline_shap, result.window_shap)
-        quality = {result.quality_metric: (result.baseline_accuracy, result.accuracy)}
-        ndcg_gauge(right, result.ndcg, threshold=result.report.threshold, quality=quality)
+        self._attributions = attribution_bars(left, result.baseline_shap, result.window_shap)
+        self._gauge = ndcg_gauge(right, result.ndcg, threshold=result.report.threshold, quality=_quality(result))
+        self.live(*self._attributions.artists, *self._gauge.artists)
+
+    def update(self, result: AttributionDriftResult) -> bool:
+        return self._attributions.show(result.window_shap) and self._gauge.show(result.ndcg, _quality(result))
 
     def table(self, result: AttributionDriftResult) -> pd.DataFrame:
         return result.report.violations.to_frame()
@@ -235,3 +237,7 @@ class AttributionDriftApp(WidgetApp):
             f"{metric} {result.baseline_accuracy:.3f} (baseline) vs {window} (window)"
         )
         return "; ".join([line, *result.notes])
+
+
+def _quality(result: AttributionDriftResult) -> dict[str, tuple[float, float]]:
+    return {result.quality_metric: (result.baseline_accuracy, result.accuracy)}

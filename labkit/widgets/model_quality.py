@@ -93,8 +93,6 @@ class ModelQualityApp(WidgetApp):
             "label_noise_pct": w.IntSlider(value=0, min=0, max=50, step=5, description="label noise (%)", continuous_update=False),
             "metric": w.Dropdown(options=list(MARGINS), value="accuracy", description="metric"),
         }  # fmt: skip
-        for control in self.controls.values():
-            control.style.description_width = "130px"
         super().__init__(use_widgets=use_widgets, figsize=(8.0, 3.4))
 
     def compute(self, *, metric: str, label_delay_hours: int, **drift) -> ModelQualityResult:
@@ -112,7 +110,7 @@ class ModelQualityApp(WidgetApp):
         return ModelQualityResult(self._last[1], metric, label_delay_hours)
 
     def draw(self, ax, result: ModelQualityResult) -> None:
-        metric_by_window(
+        self._view = metric_by_window(
             ax,
             result.performance,
             result.metric,
@@ -120,6 +118,10 @@ class ModelQualityApp(WidgetApp):
             drift_from=self.drift_from,
             ylim=YLIM,
         )
+        self.live(*self._view.artists)
+
+    def update(self, result: ModelQualityResult) -> bool:
+        return self._view.show(result.performance, result.metric)
 
     def table(self, result: ModelQualityResult) -> pd.DataFrame:
         frame = result.performance.violations_frame()

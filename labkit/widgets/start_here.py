@@ -7,11 +7,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from labkit import drift
-from labkit.plots.data_drift import baseline_vs_window
+from labkit.plots.data_quality import feature_histograms, numeric_values, shared_edges
 from labkit.scenarios import Scenario
 from labkit.widgets.app import WidgetApp
 
 __all__ = ["MeanShiftApp", "MeanShiftPreview", "preview_mean_shift"]
+
+MAX_SHIFT_SD = 3.0  # the slider's reach, in baseline standard deviations
 
 
 @dataclass(frozen=True)
@@ -42,16 +44,30 @@ class MeanShiftApp(WidgetApp):
         self.controls = {
             "feature": widgets.Dropdown(options=list(scenario.numeric_features), description="feature"),
             "shift_sd": widgets.FloatSlider(
-                value=0.0, min=-3.0, max=3.0, step=0.25, description="mean shift (σ)", continuous_update=False
+                value=0.0, min=-MAX_SHIFT_SD, max=MAX_SHIFT_SD, step=0.25, description="mean shift (σ)",
+                continuous_update=False,
             ),
-        }
+        }  # fmt: skip
+        self._edges: dict[str, object] = {}  # per feature: bins that hold every shift the slider makes
         super().__init__(use_widgets=use_widgets)
 
     def compute(self, feature: str, shift_sd: float) -> MeanShiftPreview:
         return preview_mean_shift(self.scenario, feature, shift_sd, seed=self.seed)
 
     def draw(self, ax, result: MeanShiftPreview) -> None:
-        baseline_vs_window(ax, result.baseline, result.window, title=f"{result.feature}: window mean moved {result.mean_change_sd:+.2f} σ")
+        self._feature = result.feature
+        self._view = feature_histograms(ax, result.baseline, result.window, edges=self._bins(result), title=f"{result.feature}: baseline vs shifted window")  # fmt: skip
+        self.live(*self._view.artists)
+
+    def update(self, result: MeanShiftPreview) -> bool:
+        return result.feature == self._feature and self._view.show(result.window)
 
     def summary(self, result: MeanShiftPreview) -> str:
         return f"{result.feature}: the window's mean is {result.mean_change_sd:+.2f} baseline standard deviations from the baseline's"
+
+    def _bins(self, result: MeanShiftPreview):
+        """Bins over the baseline's range widened by the slider's reach, so the axis stays put."""
+        if result.feature not in self._edges:
+            base = numeric_values(result.baseline)
+            self._edges[result.feature] = shared_edges(base, bins=50, pad=MAX_SHIFT_SD * base.std())
+        return self._edges[result.feature]

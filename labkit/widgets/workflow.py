@@ -83,7 +83,7 @@ class WorkflowApp(WidgetApp):
         self.drift = drift or simulation.DriftSchedule(onset_hour=days * 12)
         self.requests_per_hour = requests_per_hour
         self._cache: dict[tuple[int, str], simulation.SimulationResult] = {}
-        slider = {"continuous_update": False, "style": {"description_width": "initial"}}
+        slider = {"continuous_update": False}
         self.controls = {
             "drift_onset_hour": widgets.IntSlider(
                 value=self.drift.onset_hour,
@@ -128,7 +128,7 @@ class WorkflowApp(WidgetApp):
         self.live_controls = frozenset(
             {"evaluation_periods", "datapoints_to_alarm", "treat_missing_data", "threshold"}
         )
-        super().__init__(use_widgets=use_widgets, figsize=(8.5, 6.4), run_button=True)
+        super().__init__(use_widgets=use_widgets, figsize=(8.4, 6.4), run_button=True)
 
     @property
     def cached_drifts(self) -> tuple[tuple[int, str], ...]:
@@ -188,7 +188,12 @@ class WorkflowApp(WidgetApp):
             self.figure.clear()
             self.figure.set_layout_engine("constrained")
             self.axes = self.figure.subplots(4, 1, sharex=True, height_ratios=[0.8, 1.4, 1, 0.5])
-        figures.timeline(self.axes, view.simulation, view.history, features=[self.drift.feature])
+        self._alarm = figures.timeline(self.axes, view.simulation, view.history, features=[self.drift.feature])
+        self.live(*self._alarm.artists)
+
+    def update(self, view: WorkflowView) -> bool:
+        """Alarm settings on the same simulation redraw the alarm's parts only."""
+        return self._alarm.show(view.history, view.simulation)
 
     def table(self, view: WorkflowView) -> pd.DataFrame:
         """The alarm's state changes (DescribeAlarmHistory, oldest first)."""

@@ -193,9 +193,7 @@ def cli_explained(files) -> Path:
 
 
 def test_explainability_job_runs_kernel_shap_on_every_record(tmp_path, files, cli_explained):
-    config = shap_config()
-    config["predictor"] = {**PREDICTOR, "label_headers": ["default"]}  # the CLI names the key --label
-    stage_processing_job(tmp_path / "root", files / "baseline.csv", config)
+    stage_processing_job(tmp_path / "root", files / "baseline.csv", shap_config())
 
     run = run_analyzer(
         tmp_path / "root", {}, image=KIT_IMAGE, model=files / "model.skops"
@@ -207,17 +205,6 @@ def test_explainability_job_runs_kernel_shap_on_every_record(tmp_path, files, cl
         run.path(c.CLARIFY_OUTPUT / c.ANALYSIS_FILE).read_bytes()
         == (cli_explained / c.ANALYSIS_FILE).read_bytes()
     )
-
-
-def test_without_label_headers_the_explanation_is_labelled_label0(tmp_path, files):
-    # Clarify's placeholder, as real outputs show even when the dataset names its label column; a
-    # ModelExplainabilityMonitor schedule without label_headers then finds it (issue 15.5, notebook 04).
-    stage_processing_job(tmp_path / "root", files / "baseline.csv", shap_config())
-
-    run = run_analyzer(tmp_path / "root", {}, image=KIT_IMAGE, model=files / "model.skops")
-
-    assert run.code == 0, run.stderr
-    assert list(read_json(run.path(c.CLARIFY_OUTPUT / c.ANALYSIS_FILE))["explanations"]["kernel_shap"]) == ["label0"]
 
 
 def monitoring_environment(**extra: str) -> dict[str, str]:
@@ -339,7 +326,7 @@ def test_attribution_drift_execution_on_captured_inputs(tmp_path, files, cli_exp
         read_json(cli_explained / c.ANALYSIS_CONFIG_FILE)["methods"]["shap"]["baseline"]
     )
     config["headers"] = FEATURES  # ExplainabilityAnalysisConfig: the features only [C SDK]
-    config["predictor"]["label_headers"] = ["default"]  # as the baseline job named its output
+    # no label_headers, as the baseline job: both analyses key the explanation label0
     root = tmp_path / "root"
     stage_execution(root, config, cli_explained / c.ANALYSIS_FILE, window, c.ENDPOINT_INPUT)
     env = monitoring_environment(**{

@@ -18,7 +18,7 @@ from labkit.analyzer import contract as c
 from labkit.cli import main
 from labkit.jsonfiles import read_json
 
-from .conftest import END, MODEL_MONITOR_IMAGE, START, features, iso, run_analyzer
+from .conftest import END, MODEL_MONITOR_IMAGE, START, features, iso, run_analyzer, stage_csv
 
 CSV_FORMAT = json.dumps(
     {"csv": {"header": True, "output_columns_position": "START"}}
@@ -138,9 +138,10 @@ def test_monitoring_execution_on_captured_data(tmp_path, cli_baseline, predictio
     # The same files as the CLI twin on the same capture folder and window.
     cli_out = tmp_path / "cli"
     argv = ["data-quality", "monitor", "--input", str(c.container_path(root, c.ENDPOINT_INPUT)), "--baseline", str(cli_baseline),
-            "--output", str(cli_out), "--include-output", "--start", iso(START), "--end", iso(END)]  # fmt: skip
+            "--output", str(cli_out), "--include-output", "--start", iso(START), "--end", iso(END),
+            "--metrics-dir", str(tmp_path / "cli-metrics"), "--endpoint", "credit-ep", "--schedule", "credit-schedule"]  # fmt: skip
     assert main(argv) == (1 if violations else 0)
-    for name in (c.STATISTICS_FILE, c.VIOLATIONS_FILE):
+    for name in (c.STATISTICS_FILE, c.CONSTRAINTS_FILE, c.VIOLATIONS_FILE):
         assert (out / name).read_bytes() == (cli_out / name).read_bytes(), name
 
     # Metrics: JSON lines under /opt/ml/output/metrics/cloudwatch, never in the report folder.
@@ -148,8 +149,8 @@ def test_monitoring_execution_on_captured_data(tmp_path, cli_baseline, predictio
         (run.path(c.CLOUDWATCH_METRICS_DIR) / c.CLOUDWATCH_METRICS_FILE).read_text().splitlines()
     )
     entries = [json.loads(line) for line in lines]
-    cli_entries = read_json(cli_out / "cloudwatch_metrics.json")
-    assert [e["MetricName"] for e in entries] == [e["MetricName"] for e in cli_entries]
+    cli_metrics = tmp_path / "cli-metrics" / c.CLOUDWATCH_METRICS_FILE
+    assert "\n".join(lines) + "\n" == cli_metrics.read_text()  # one writer, the same file
     assert {e["Timestamp"] for e in entries} == {iso(END)}
     assert all(
         e["Dimensions"][:2]
@@ -200,6 +201,37 @@ def test_batch_transform_csv_execution_publishes_to_the_batch_namespace(
         "2024-03-01T10:00:00Z"
     }  # metric_time wins over end_time
     assert "in aws/sagemaker/ModelMonitoring/data-metrics" in run.stdout
+
+
+@pytest.mark.parametrize(("shift", "extra_column", "expected"), [
+    (0, False, set()),                                        # the baseline's own rows, no names
+    (40, False, {("baseline_drift_check", "age")}),           # drift is still seen, by position
+    (0, True, {("extra_column_check", "_c4")}),               # a fifth column keeps its Spark name
+])  # fmt: skip
+def test_headerless_batch_transform_csv_is_matched_to_the_baseline_by_position(
+    tmp_path, train, cli_baseline, shift, extra_column, expected
+):
+    """A batch transform's files carry no header; the checks must still run, column by column."""
+    import pandas as pd
+
+    root = tmp_path / "root"
+    stage_baseline(root, cli_baseline)
+    frame = pd.read_csv(train)
+    frame["age"] += shift
+    if extra_column:
+        frame["note"] = "x"
+    stage_csv(root, c.BATCH_TRANSFORM_INPUT, frame, "part-0.csv", header=False)
+    headerless = json.dumps({"csv": {"header": False, "output_columns_position": "START"}})
+    env = monitoring_environment(
+        **{c.DATASET_FORMAT: headerless, c.DATASET_SOURCE: str(c.BATCH_TRANSFORM_INPUT)}
+    )
+    del env[c.ENDPOINT_NAME]
+
+    run = run_analyzer(root, env, image=MODEL_MONITOR_IMAGE)
+
+    assert run.code == 0, run.stderr
+    found = read_json(run.path("/opt/ml/processing/resultdata") / c.VIOLATIONS_FILE)["violations"]
+    assert {(v["constraint_check_type"], v["feature_name"]) for v in found} == expected
 
 
 @pytest.mark.parametrize(

@@ -46,3 +46,13 @@ def test_read_only_calls_validate_and_succeed(real_aws):
             bucket="placeholder-bucket", region=real_aws, existing_config=existing,
         )  # fmt: skip
         aws.validate_all(plan.requests())
+
+
+def test_the_real_account_of_notebook_06_answers_read_only_calls(real_aws):
+    from datetime import UTC, datetime, timedelta
+
+    account = aws.RealAccount(real_aws, use_aws=True)
+    assert "MonitoringScheduleSummaries" in account.client("sagemaker").list_monitoring_schedules(MaxResults=1)
+    assert account.session.boto_region_name == real_aws  # the SDK session notebook 06's monitors use
+    assert abs(account.now - datetime.now(UTC)) < timedelta(minutes=1)
+    account.close()

@@ -70,7 +70,7 @@ STRUCTURAL = {
     "too_many_columns": ("a,b\n1,2\n3,4,5\n", ["line 3", "expected 2 fields", "found 3"]),
     "too_few_columns": ("a,b\n1,2\n3\n", ["line 3", "expected 2 fields", "found 1"]),
     "empty_file": ("", ["file is empty"]),
-    "unbalanced_quote": ('a,b\n"1,2\n3,4\n', ["line 3"]),
+    "unbalanced_quote": ('a,b\n"1,2\n3,4\n', ["line 2", "does not close"]),  # where it opens (issue 18)
     "duplicate_column_names": ("a,a\n1,2\n", ["line 1", "column 'a'", "duplicate column name"]),
     "blank_column_name": ("a,,c\n1,2,3\n", ["line 1", "header field 2 is blank"]),
 }

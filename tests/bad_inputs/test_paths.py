@@ -160,14 +160,14 @@ def test_unreadable_input_names_the_file(files, tmp_path, run_cli, monkeypatch):
     """Permission denied on read. As root chmod cannot deny, so the refusal is injected as the
     operating system would raise it; the real chmod case runs for other users."""
     if IS_ROOT:
-        real = Path.read_bytes
+        real = Path.open
 
-        def denied(self):
+        def denied(self, *args, **kwargs):
             if self.name == "train.csv":
                 raise PermissionError(errno.EACCES, "Permission denied", str(self))
-            return real(self)
+            return real(self, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", denied)
+        monkeypatch.setattr(Path, "open", denied)
     else:
         files["train"].chmod(0)
     argv = commands(files, output=tmp_path / "out")["dq-baseline"]

@@ -9,6 +9,7 @@ environment variable is set: there a missing browser is a failure, not a silent 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import secrets
@@ -39,17 +40,25 @@ CHROMIUM_ARGS = [
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 STARTUP_SECONDS = 60  # JupyterLab answers in about 5 s here; a cold CI disk can be much slower
 VIEWPORT = {"width": 1400, "height": 1000}
+LAPTOP_VIEWPORT = {"width": 1280, "height": 720}  # a small laptop: JupyterLab's output area is 848 px
 
-# JupyterLab user settings for the test server only (a temporary settings folder):
-# no news or update checks (nothing leaves the machine), and every cell kept in the page
-# (windowing off), so the test can find any cell's outputs without scrolling first.
+BOOTSTRAP = Path(__file__).resolve().parents[2] / "tools" / "bootstrap.py"
+
+# JupyterLab user settings for the test server only (a temporary settings folder): every cell
+# kept in the page (windowing off), so the test can find any cell's outputs without scrolling
+# first. The news and update checks are left to the launch configuration `make lab` ships
+# (tools/jupyter-config), so the tests see what a learner sees.
 LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
+
+
+def _bootstrap():
+    """tools/bootstrap.py, the script behind `make lab` (a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("bootstrap", BOOTSTRAP)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass(frozen=True)
@@ -103,21 +112,27 @@ def lab(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[La
         (settings / plugin).mkdir(parents=True, exist_ok=True)
         (settings / plugin / file).write_text(json.dumps(values))
     port, token = _free_port(), secrets.token_hex(24)
-    env = {
+    bootstrap = _bootstrap()
+    env = bootstrap.lab_environment({
         **os.environ,
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
         "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
         "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
         "MPLBACKEND": "agg",
-    }
-    command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", "--allow-root", f"--ServerApp.root_dir={root}",
+    })  # fmt: skip
+    # `make lab`'s own command (start notebook, default URL, no update check), run from `base`
+    # so that it serves the copy, on 127.0.0.1 (not "localhost", which may resolve to ::1 only),
+    # with this server's port and a token the test knows.
+    command = [arg for arg in bootstrap.lab_command(sys.executable) if not arg.startswith("--ServerApp.ip=")]
+    command += [
+        "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
     ]  # fmt: skip
+    if "--allow-root" not in command:
+        command.append("--allow-root")
     log = (base / "jupyterlab.log").open("wb")
     process = subprocess.Popen(
-        command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        command, cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     server = Lab(f"http://127.0.0.1:{port}", token, root, process)
     try:
@@ -169,11 +184,19 @@ def browser(chromium: Path):
             browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
+def _page(browser, viewport: dict) -> Iterator:
+    context = browser.new_context(viewport=viewport)
     try:
-        yield page
+        yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser):
+    yield from _page(browser, VIEWPORT)
+
+
+@pytest.fixture
+def laptop_page(browser):
+    yield from _page(browser, LAPTOP_VIEWPORT)

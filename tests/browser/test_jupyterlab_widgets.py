@@ -145,3 +145,102 @@ def test_notebook_01_runs_and_its_slider_drives_the_monitor(lab, page, tmp_path_
     app_output.screenshot(path=folder / "01_data_quality_app.png")
     page.screenshot(path=folder / "01_jupyterlab.png")
     print(f"screenshots: {folder / '01_data_quality_app.png'}, {folder / '01_jupyterlab.png'}")
+
+
+# -- what `make lab` opens, and every playground as a learner sees it ------------------------------
+
+NEWS_TOAST = "official Jupyter news"  # JupyterLab 4's first-run question, which the launch turns off
+PLAYGROUNDS_NOTEBOOK = "playgrounds_probe.ipynb"
+BUILD_ALL_S = 300  # every app built in one kernel: about 30 s here, more on a loaded machine
+
+
+def test_the_lab_opens_the_start_notebook_and_asks_nothing(lab, page, tmp_path_factory):
+    page.goto(f"{lab.url}/?token={lab.token}")  # what a learner's browser opens
+    assert page.url.split("?")[0].endswith("/lab/tree/00_start_here.ipynb")
+    current = page.locator(".jp-mod-current.lm-TabBar-tab, .lm-mod-current.lm-TabBar-tab", has_text="00_start_here.ipynb")
+    current.first.wait_for(timeout=60_000)  # the start notebook is the open, current document
+    page.wait_for_timeout(5_000)  # the news question appears a moment after the page restores
+    assert page.get_by_text(NEWS_TOAST).count() == 0
+    page.screenshot(path=_screenshot_dir(tmp_path_factory) / "00_opened_by_make_lab.png")
+
+
+def _notebook_kernel_idle(lab, path: str) -> bool:
+    """The kernel of the session JupyterLab opened for ``path`` exists and is idle."""
+    sessions = [s for s in lab.api("/api/sessions") if s.get("path", "").endswith(path)]
+    return bool(sessions) and sessions[0]["kernel"]["execution_state"] == "idle"
+
+
+def _playgrounds_notebook(folder: Path) -> list[str]:
+    """A notebook that builds every playground as its notebook does and shows each in a cell."""
+    from labkit.widgets import discover_apps
+
+    names = list(discover_apps())
+    build = (
+        "from labkit import scenarios\n"
+        "from labkit.widgets import build_app, discover_apps\n"
+        "credit = scenarios.load_scenario('credit', seed=0)\n"
+        "model = scenarios.train_model(credit)\n"
+        "apps = {n: build_app(c, credit, model=model, use_widgets=True) for n, c in discover_apps().items()}"
+    )
+    cells = [build] + [f"# playground: {name}\napps[{name!r}]" for name in names]
+    notebook = {
+        "cells": [{"cell_type": "code", "metadata": {}, "source": c, "outputs": [], "execution_count": None} for c in cells],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (folder / PLAYGROUNDS_NOTEBOOK).write_text(json.dumps(notebook))
+    return names
+
+
+MEASURE = """(output) => {
+  const labels = [...new Set(output.querySelectorAll('.widget-label, .jupyter-widget-label'))]
+    .filter(l => l.textContent.trim() && l.offsetParent !== null)
+    .map(l => ({text: l.textContent.trim(), scroll: l.scrollWidth, client: l.clientWidth}));
+  const tracks = [...output.querySelectorAll('.slider-container')].map(t => t.getBoundingClientRect().width);
+  const images = [...output.querySelectorAll('img')].map(i => ({natural: i.naturalWidth, shown: i.getBoundingClientRect().width}));
+  return {labels, tracks, images};
+}"""
+
+
+def test_every_playground_shows_full_labels_wide_sliders_and_unshrunk_figures(lab, laptop_page, tmp_path_factory):
+    """At 1280 × 720 with the file browser open: no description cut, every slider track at
+    least 300 px, every figure shown at its own size (so its 10 px text stays 10 px)."""
+    page = laptop_page
+    names = _playgrounds_notebook(lab.root)
+    # A workspace of its own: only this notebook open, whatever earlier tests left open.
+    page.goto(f"{lab.url}/lab/workspaces/playgrounds/tree/{PLAYGROUNDS_NOTEBOOK}?token={lab.token}")
+    panel = page.locator(".jp-NotebookPanel", has=page.locator(".jp-CodeCell", has_text="# playground:"))
+    panel.locator(".jp-CodeCell").first.wait_for(timeout=60_000)
+    _wait(lambda: _notebook_kernel_idle(lab, PLAYGROUNDS_NOTEBOOK), 60, "the notebook's kernel to start", page)
+
+    def prompts() -> list[str]:
+        return [t.strip() for t in panel.locator(".jp-InputPrompt").all_inner_texts()]
+
+    _menu(page, "Run", "Run All Cells")
+    _wait(lambda: "[*]:" in prompts() or all(re.fullmatch(r"\[\d+\]:", p) for p in prompts()), 30,
+          "execution to start", page)  # fmt: skip
+    _wait(lambda: "[*]:" not in prompts() and _notebook_kernel_idle(lab, PLAYGROUNDS_NOTEBOOK), BUILD_ALL_S,
+          "every playground", page)  # fmt: skip
+    assert all(re.fullmatch(r"\[\d+\]:", p) for p in prompts()), prompts()
+    folder = _screenshot_dir(tmp_path_factory)
+    problems = []
+    for name in names:
+        output = panel.locator(".jp-CodeCell", has_text=f"# playground: {name}").locator(".jp-OutputArea")
+        output.scroll_into_view_if_needed()
+        output.locator("img").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(300)  # the image decodes
+        assert output.get_by_text("Error displaying widget").count() == 0, name
+        seen = output.evaluate(MEASURE)
+        assert seen["labels"] and seen["images"], f"{name}: no controls or no figure on the page"
+        problems += [f"{name}: {l['text']!r} cut ({l['scroll']} > {l['client']} px)" for l in seen["labels"] if l["scroll"] > l["client"]]
+        problems += [f"{name}: a slider track of {w:.0f} px" for w in seen["tracks"] if w < 300]
+        problems += [f"{name}: figure shown {i['shown']:.0f} of {i['natural']} px" for i in seen["images"] if i["shown"] < i["natural"] - 1]
+    page.screenshot(path=folder / "playgrounds_at_1280x720.png")
+    page.set_viewport_size({"width": 1280, "height": 2400})  # as wide, tall enough to see each app whole
+    for name in names:
+        output = panel.locator(".jp-CodeCell", has_text=f"# playground: {name}").locator(".jp-OutputArea")
+        output.scroll_into_view_if_needed()
+        output.screenshot(path=folder / f"playground_{name}.png")
+    print(f"screenshots: {folder}")
+    assert problems == []

@@ -45,12 +45,15 @@ def test_monitor_accepts_a_baseline_or_statistics_and_constraints(tmp_path):
     a = data_quality.monitor(window, baseline)
     b = data_quality.monitor(window, baseline.statistics, baseline.constraints)
     assert a.violations == b.violations and a.distances == b.distances and a.has_violations
-    statistics_path, violations_path = a.to_json(tmp_path)
-    assert (statistics_path.name, violations_path.name) == (
+    # A real execution's report folder holds all three (sm-model_monitor_introduction, 2022-04-18).
+    assert [p.name for p in a.to_json(tmp_path)] == [
         "statistics.json",
+        "constraints.json",
         "constraint_violations.json",
-    )
-    assert data_quality.Statistics.from_json(statistics_path) == a.statistics
+    ]
+    assert data_quality.Statistics.from_json(tmp_path / "statistics.json") == a.statistics
+    written = data_quality.Constraints.from_json(tmp_path / "constraints.json")
+    assert written == a.window_constraints  # [U] the window's suggested constraints
     assert a.statistics.item_count == 100
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from labkit import data_quality
 from labkit.csvfiles import read_csv_text
 from labkit.data_quality import statistics
 from labkit.data_quality.statistics import Statistics, compute_statistics
@@ -139,3 +140,36 @@ def test_overflowing_statistics_name_file_and_column_without_numpy_warnings(cell
 def test_values_near_the_limit_that_do_not_overflow_are_kept():
     stats = compute_statistics(pd.DataFrame({"x": ["1e150", "-1e150"]}, dtype=object))
     assert stats.feature("x").numerical.std_dev == pytest.approx(1e150)  # (1e150)² fits a double
+
+
+def test_high_cardinality_strings_get_no_distribution_as_the_container_writes():
+    # Deequ's profiler computes a histogram only when its approximate distinct count (HLL++) is at
+    # most 120; a real 2024 baseline leaves ``distribution`` out for ids, zip codes and cities
+    # (issue 19, docs/fidelity.md).
+    limit = statistics.HISTOGRAM_MAX_DISTINCT
+    n = limit + 30  # far enough above the limit that the estimate is above it too
+    frame = pd.DataFrame({"city": [f"city-{i}" for i in range(n)] * 2, "plan": ["basic", "pro"] * n})
+    stats = compute_statistics(frame)
+    city = stats.feature("city").to_dict()["string_statistics"]
+    assert "distribution" not in city
+    assert city["distinct_count"] == pytest.approx(n, rel=0.1)  # an estimate, as Deequ's
+    assert "distribution" in stats.feature("plan").to_dict()["string_statistics"]
+    assert Statistics.from_dict(stats.to_dict()) == stats  # round trip keeps "no distribution"
+    for size in range(limit - 10, limit + 11):  # around the limit the estimate decides, not the count
+        near = compute_statistics(frame.head(size)).feature("city").to_dict()["string_statistics"]
+        assert ("distribution" in near) == (near["distinct_count"] <= limit), size
+
+
+def test_a_baseline_without_a_categorical_distribution_is_monitored_without_its_drift_check(
+    tmp_path,
+):
+    frame = pd.DataFrame({"zip": [f"z{10000 + i}" for i in range(300)], "x": range(300)})
+    baseline = data_quality.suggest_baseline(frame)
+    assert baseline.statistics.feature("zip").string.buckets is None
+    assert baseline.constraints.features[0].domains is None  # no histogram: no domain rule
+    baseline.to_json(tmp_path)
+    read = data_quality.Baseline.from_json(tmp_path)  # accepted, not refused
+    window = pd.DataFrame({"zip": ["z99999"] * 50, "x": range(50)})
+    report = data_quality.monitor(window, read)
+    assert "zip" not in report.drift
+    assert data_quality.uncompared_features(read.statistics) == ["zip"]  # named in the reports

@@ -71,3 +71,16 @@ def test_an_alarm_the_twin_cannot_evaluate_says_so(aws):
     (alarm,) = cloudwatch.describe_alarms(AlarmNames=["math"])["MetricAlarms"]
     assert alarm["StateReason"] == "labkit.local evaluates alarms on one metric with a static threshold only"
     assert timedelta(minutes=5) == aws.now - datetime(2024, 5, 1, 12, tzinfo=UTC)
+
+
+def test_a_new_alarm_reads_insufficient_data_before_the_clock_moves(aws):
+    """AWS: an alarm starts in INSUFFICIENT_DATA; moto alone would answer OK until the clock moved."""
+    cloudwatch = aws.client("cloudwatch")
+    cloudwatch.put_metric_alarm(
+        AlarmName="fresh", Namespace=NAMESPACE, MetricName="feature_baseline_drift_income",
+        Dimensions=[{"Name": n, "Value": v} for n, v in DIMENSIONS], Statistic="Maximum", Period=3600,
+        EvaluationPeriods=1, Threshold=0.1, ComparisonOperator="GreaterThanThreshold",
+    )  # fmt: skip
+    (alarm,) = cloudwatch.describe_alarms(AlarmNames=["fresh"])["MetricAlarms"]
+    assert alarm["StateValue"] == "INSUFFICIENT_DATA"
+    assert aws.now == datetime(2024, 5, 1, 12, tzinfo=UTC)  # nothing moved the clock

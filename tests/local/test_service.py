@@ -58,6 +58,7 @@ def _exercise_every_operation(aws, model) -> None:
         Statistic="Maximum", Period=3600, EvaluationPeriods=1, Threshold=0.1, ComparisonOperator="GreaterThanThreshold")  # fmt: skip
     aws.advance(hours=2)
     aws.client("cloudwatch").describe_alarm_history(AlarmName="a")
+    aws.client("cloudwatch").describe_alarms(AlarmNames=["a"])
     sm.describe_monitoring_schedule(MonitoringScheduleName="hourly")
     sm.list_monitoring_schedules()
     sm.list_monitoring_executions(MonitoringScheduleName="hourly")
@@ -89,6 +90,8 @@ def test_every_served_operation_answers_its_output_shape(aws, credit_model):
     assert {key for key, _ in answered} == set(aws.router.handlers) - {("sagemaker", "StopProcessingJob")}
     models = {name: botocore.session.get_session().get_service_model(name) for name in ("sagemaker", "sagemaker-runtime", "cloudwatch")}
     for (service, operation), response in answered:
+        if response is None:  # left to moto (the alarm twin's own DescribeAlarms)
+            continue
         shape = models[service].operation_model(operation).output_shape
         body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
         if shape is None:

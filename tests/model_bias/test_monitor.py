@@ -11,7 +11,13 @@ import pandas as pd
 import pytest
 
 from labkit.errors import LabkitInputError
-from labkit.model_bias import Baseline, BiasReport, monitor, suggest_baseline
+from labkit.model_bias import (
+    POSTTRAINING_METRICS,
+    Baseline,
+    BiasReport,
+    monitor,
+    suggest_baseline,
+)
 from labkit.model_bias.monitor import CLOUDWATCH_INFINITY
 
 OPTIONS = {
@@ -48,9 +54,13 @@ def baseline():
 def test_baseline_writes_the_constraints_and_its_config_and_reads_them_back(baseline, tmp_path):
     path = baseline.to_json(tmp_path)
     assert path.name == "analysis.json"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["analysis.json", "analysis_config.json"]
+    # A baselining job's output with the config the SDK uploads beside it (real 2023/2024 runs).
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "analysis.json", "analysis_config.json", "report.html", "report.ipynb", "report.pdf",
+    ]  # fmt: skip
     data = json.loads(path.read_text())
-    assert list(data) == ["version", "pre_training_bias_metrics", "post_training_bias_metrics"]
+    # The real baselines' order (2023, 2024 runs; tests/fixtures/real/): post-training first.
+    assert list(data) == ["version", "post_training_bias_metrics", "pre_training_bias_metrics"]
     assert (
         data["post_training_bias_metrics"]["facets"]["age"][0]["value_or_threshold"] == "(40, 99]"
     )
@@ -76,15 +86,24 @@ def test_a_window_that_favours_older_applicants_violates_dppl_and_di(baseline, t
     assert report.has_violations
     assert {"DPPL", "DI"} <= report.violations.metric_names()
     dppl = next(v for v in report.violations.violations if v.metric_name == "DPPL")
+    entry = report.analysis.post_training.facets[0][1][0]
+    # facet_value is the window's value_or_threshold, as in real executions ("(100, 232]").
     assert (dppl.facet, dppl.facet_value, dppl.constraint_check_type) == (
         "age",
-        "40",
+        entry.value_or_threshold,
         "bias_drift_check",
     )
-    value = report.analysis.get("DPPL").value
-    assert dppl.description == f"Value {value!r} does not meet the constraint requirement"
+    assert entry.value_or_threshold.startswith("(40, ")
+    value, limit = report.analysis.get("DPPL").value, baseline.analysis.get("DPPL").value
+    assert dppl.description == (
+        f"Metric value {value!r} doesn't meet the baseline constraint requirement {limit!r}"
+    )
+    # Only post-training metrics are checked, as in every real bias drift execution.
+    assert report.violations.metric_names() <= {m.name for m in POSTTRAINING_METRICS}
     out = report.to_json(tmp_path)
-    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "constraint_violations.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "analysis.json", "constraint_violations.json", "report.html", "report.ipynb", "report.pdf",
+    ]  # fmt: skip: the real execution's file set
     assert BiasReport.from_json(out) == report.analysis
 
 

@@ -60,12 +60,17 @@ def test_infinite_values():
     assert not is_violation("DCR", 3.0, -math.inf)  # an infinite baseline allows everything
 
 
-def test_description_format():
-    assert (
-        describe(0.0751544567666083)
-        == "Value 0.0751544567666083 does not meet the constraint requirement"
+def test_description_format_of_real_executions():
+    # Verbatim from the 2024 endpoint run and the 2023 batch run (tests/fixtures/real/README.md).
+    assert describe(0.3748947825295131, 0.28176563733194276) == (
+        "Metric value 0.3748947825295131 doesn't meet the baseline constraint requirement "
+        "0.28176563733194276"
     )
-    assert describe(-math.inf) == "Value -Infinity does not meet the constraint requirement"
+    assert describe(math.inf, 2.916666666666667) == (
+        "Metric value Infinity doesn't meet the baseline constraint requirement 2.916666666666667"
+    )
+    assert describe(26.25, 0.0).endswith("requirement 0.0")
+    assert describe(-math.inf, -1.5).startswith("Metric value -Infinity doesn't")
 
 
 def test_docs_violations_file_round_trips(tmp_path):
@@ -100,6 +105,8 @@ def _report(values: dict[str, float | None], value_or_threshold: str) -> BiasRep
 
 
 def test_check_drift_matches_threshold_entries_by_the_config_value_not_the_interval():
+    # The baseline "(40, 99]" and the window "(40, 87]" are one entry (threshold 40); the
+    # violation names the window's interval, as real executions do ("(100, 232]" in 2023).
     config = BiasConfig(
         label="target", label_values_or_threshold=[1], facet="Age", facet_values_or_threshold=[40]
     )
@@ -111,10 +118,10 @@ def test_check_drift_matches_threshold_entries_by_the_config_value_not_the_inter
         "violations": [
             {
                 "facet": "Age",
-                "facet_value": "40",
+                "facet_value": "(40, 87]",
                 "metric_name": "DPPL",
                 "constraint_check_type": "bias_drift_check",
-                "description": "Value -0.3 does not meet the constraint requirement",
+                "description": "Metric value -0.3 doesn't meet the baseline constraint requirement 0.2",
             }
         ],
     }  # AD has no baseline value and TE no current value: neither is checked
@@ -129,3 +136,20 @@ def test_check_drift_uses_an_interval_when_given():
     assert len(check_drift(baseline, window, config, overlapping)) == 0
     missing = {("post_training", "Age", "40", "DPPL"): (-0.45, -0.25)}
     assert check_drift(baseline, window, config, missing).metric_names() == {"DPPL"}
+
+
+def test_pre_training_metrics_are_not_checked():
+    # Real bias drift executions list post-training metrics only (CHECKED_STAGES).
+    config = BiasConfig(
+        label="target", label_values_or_threshold=[1], facet="Age", facet_values_or_threshold=[40]
+    )
+
+    def stage(name: str, value: float) -> StageResult:
+        metric = MetricResult(name, name, value, None)
+        return StageResult("target", "1", (("Age", (FacetResult("(40, 99]", (metric,)),)),))
+
+    def both(pre: float, post: float) -> BiasReport:
+        return BiasReport(stage("DPL", pre), stage("DPPL", post))
+
+    found = check_drift(both(0.1, 0.1), both(0.9, 0.5), config)
+    assert found.metric_names() == {"DPPL"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from labkit.errors import LabkitInputError
@@ -40,7 +41,7 @@ def test_round_trip(tmp_path):
     assert path == tmp_path / "analysis.json"
     assert Analysis.from_json(path) == analysis
     assert Analysis.from_json(tmp_path) == analysis  # a directory means its analysis.json
-    assert '"kernel_shap" : {' in path.read_text()  # written by the Jackson-style writer
+    assert '\n        "kernel_shap": {' in path.read_text()  # Clarify's Python layout, indent 4
 
 
 @pytest.mark.parametrize(
@@ -95,8 +96,20 @@ def test_malformed_files_are_named(tmp_path, data, message):
 
 
 def test_label_key_rule():
+    # label_headers names the explanation; without it real jobs write label0 (tests/fixtures/real/).
     assert label_key("default") == "default"
-    assert label_key(None) == PLACEHOLDER_LABEL == "label0"
+    assert label_key(None) == label_key() == PLACEHOLDER_LABEL == "label0"
+
+
+def test_a_config_without_shap_baseline_rows_computes_them_from_the_data():
+    # Clarify computes a baseline from the data explained when methods.shap.baseline is absent.
+    config = AnalysisConfig.from_dict({"headers": ["a", "b"], "methods": {"shap": {}}})
+    assert config.shap_baseline == ()
+    assert "baseline" not in config.to_dict()["methods"]["shap"]
+    data = pd.DataFrame({"a": [1.0, 3.0], "b": ["x", "x"]})
+    assert config.shap_baseline_frame(data).to_dict("records") == [{"a": 2.0, "b": "x"}]
+    with pytest.raises(LabkitInputError, match="computed from the data"):
+        config.shap_baseline_frame()
 
 
 CONFIG = AnalysisConfig(
@@ -156,7 +169,7 @@ def test_json_lines_baseline_rows_and_defaults():
         ({"baseline": [[1]]}, "row 1 must list 2 values"),
         ({"baseline": [[1, 2]], "agg_method": "max"}, "agg_method"),
         ({"baseline": [[1, 2]], "num_samples": "many"}, "num_samples"),
-        ({}, "'baseline'"),
+        ({"baseline": []}, "at least one row"),
     ],
 )
 def test_config_errors(shap, message):

@@ -38,10 +38,11 @@ def flattened(df):
 
 
 def test_baseline_holds_the_constraints_and_the_config(baseline, credit_df):
-    assert baseline.label == "default"
+    # No label_headers: Clarify's placeholder, although the data has a label column (real runs).
+    assert baseline.label == "label0"
     # Features come from feature_names_in_: not the facet age_group, not the label.
     assert baseline.features == tuple(FEATURES)
-    assert baseline.analysis.labels == ("default",)
+    assert baseline.analysis.labels == ("label0",)
     row = baseline.config.shap_baseline[0]
     assert row[FEATURES.index("income")] == pytest.approx(credit_df["income"].mean(), rel=1e-12)
     assert row[FEATURES.index("loan_purpose")] == credit_df["loan_purpose"].mode().iloc[0]
@@ -52,27 +53,34 @@ def test_baseline_holds_the_constraints_and_the_config(baseline, credit_df):
 def test_baseline_round_trip(baseline, tmp_path):
     path = baseline.to_json(tmp_path)
     assert path == tmp_path / "analysis.json"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["analysis.json", "analysis_config.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "analysis.json", "analysis_config.json", "report.html", "report.ipynb", "report.pdf",
+    ]  # fmt: skip
     assert Baseline.from_json(tmp_path) == baseline
+    assert Baseline.from_json(tmp_path / "analysis.json") == baseline  # the file, its config beside
     with pytest.raises(LabkitInputError, match="baseline directory"):
-        Baseline.from_json(tmp_path / "analysis.json")
+        Baseline.from_json(tmp_path / "nothing-here")
 
 
-def test_no_drift_on_fresh_data_from_the_same_distribution(baseline, credit_model):
+def test_no_drift_on_fresh_data_from_the_same_distribution(baseline, credit_model, tmp_path):
     report = monitor(credit_like(400, seed=5), baseline, credit_model)
-    assert report.ndcg["default"] > 0.95
+    assert report.ndcg["label0"] > 0.95
     assert not report.has_violations and len(report.violations) == 0
+    # A real execution without violations writes no constraint_violations.json (2023, 2024 runs).
+    assert sorted(p.name for p in report.to_json(tmp_path).iterdir()) == [
+        "analysis.json", "report.html", "report.ipynb", "report.pdf",
+    ]  # fmt: skip
 
 
 def test_reversed_ranking_is_a_violation(baseline, credit_model, credit_df, tmp_path):
     window = flattened(credit_df).drop(columns=["default"])  # captured data: no label needed
     report = monitor(window, baseline, credit_model)
-    current = report.analysis.kernel_shap["default"].global_shap_values
-    assert report.ndcg["default"] == ndcg(baseline.global_shap_values, current) < 0.90
+    current = report.analysis.kernel_shap["label0"].global_shap_values
+    assert report.ndcg["label0"] == ndcg(baseline.global_shap_values, current) < 0.90
     assert report.has_violations
     out = report.to_json(tmp_path)
     violations = json.loads((out / "constraint_violations.json").read_text())["violations"]
-    assert [v["label"] for v in violations] == ["default"]
+    assert [v["label"] for v in violations] == ["label0"]
     assert violations[0]["description"].startswith("Feature attribution drift 0.")
     assert violations[0]["description"].endswith(" exceeds threshold 0.9")
     assert (out / "analysis.json").exists()
@@ -99,8 +107,8 @@ def test_kernel_method_agrees_with_exact_at_the_default_num_samples(
 ):
     exact = monitor(credit_df, baseline, credit_model, max_rows=10)
     kernel = monitor(credit_df, baseline, credit_model, max_rows=10, method="kernel")
-    a = exact.analysis.kernel_shap["default"].global_shap_values
-    b = kernel.analysis.kernel_shap["default"].global_shap_values
+    a = exact.analysis.kernel_shap["label0"].global_shap_values
+    b = kernel.analysis.kernel_shap["label0"].global_shap_values
     # 2·8 + 2048 ≥ 2^8 − 2: every coalition enumerated, so both are exact up to rounding.
     np.testing.assert_allclose([a[f] for f in FEATURES], [b[f] for f in FEATURES], atol=1e-9)
 
@@ -132,12 +140,12 @@ def test_cloudwatch_metrics(baseline, credit_model, credit_df):
         "Endpoint": "ep",
         "MonitoringSchedule": "sch",
         "ExplainabilityMethod": "KernelShap",
-        "Label": "default",
+        "Label": "label0",
         "ValueType": "GlobalShapValues",
     }
-    assert first.value == report.analysis.kernel_shap["default"].global_shap_values[FEATURES[0]]
+    assert first.value == report.analysis.kernel_shap["label0"].global_shap_values[FEATURES[0]]
     assert dict(data[-1].dimensions)["ValueType"] == "ExpectedValue"
-    assert data[-1].value == report.analysis.kernel_shap["default"].expected_value
+    assert data[-1].value == report.analysis.kernel_shap["label0"].expected_value
     batch = report.cloudwatch_metrics(schedule="sch", timestamp=WHEN, batch=True)
     assert batch[0].namespace == "aws/sagemaker/ModelMonitoring/explainability-metrics"
     assert "Endpoint" not in dict(batch[0].dimensions)
@@ -159,11 +167,11 @@ def test_probability_index_is_kept_for_the_monitor(credit_df, credit_model, tmp_
     assert loaded.config.probability_index == 0
     positive = suggest_baseline(credit_df, credit_model, label="default", max_rows=30)
     # P(class 0) = 1 − P(class 1): the SHAP values flip sign, the expected value complements.
-    ev0 = loaded.analysis.kernel_shap["default"].expected_value
-    ev1 = positive.analysis.kernel_shap["default"].expected_value
+    ev0 = loaded.analysis.kernel_shap["label0"].expected_value
+    ev1 = positive.analysis.kernel_shap["label0"].expected_value
     assert ev0 == pytest.approx(1 - ev1, abs=1e-12)  # float rounding of 1 − p
     report = monitor(credit_df, loaded, credit_model, max_rows=30)
-    assert report.analysis.kernel_shap["default"].expected_value == pytest.approx(ev0, abs=1e-15)
+    assert report.analysis.kernel_shap["label0"].expected_value == pytest.approx(ev0, abs=1e-15)
 
 
 @pytest.mark.parametrize("threshold", [1.7, -1.0])
@@ -172,3 +180,21 @@ def test_a_threshold_outside_ndcgs_range_is_refused_before_explaining(
 ):
     with pytest.raises(LabkitInputError, match="NDCG threshold"):
         monitor(credit_df, baseline, object(), threshold=threshold)  # object(): never scored
+
+
+def test_a_label_header_names_the_explanation(credit_df, credit_model):
+    named = suggest_baseline(
+        credit_df, credit_model, label="default", label_header="p_default", max_rows=20
+    )
+    assert named.analysis.labels == ("p_default",)
+    assert named.config.to_dict()["predictor"]["label_headers"] == ["p_default"]
+
+
+def test_a_bare_baseline_analysis_json_is_enough(baseline, credit_model, credit_df, tmp_path):
+    # A real baselining job's output folder: analysis.json and no analysis_config.json.
+    baseline.analysis.to_json(tmp_path)
+    bare = Baseline.from_json(tmp_path / "analysis.json")
+    assert bare.features == baseline.features and bare.label == "label0"
+    assert bare.config.shap_baseline == ()  # computed from each window, as Clarify clusters it
+    report = monitor(flattened(credit_df), bare, credit_model, max_rows=200)
+    assert report.analysis.labels == ("label0",) and report.has_violations

@@ -1,4 +1,4 @@
-"""Notebooks 03–05 and their "Going deeper" notebooks keep the core-path shape (STYLE.md §3, issue 16).
+"""Notebooks 03–07 and their "Going deeper" notebooks keep the core-path shape (STYLE.md §3, issue 16).
 
 A core path is short and ends in the lesson-shape headings; checks run collapsed, out of sight; no
 cell answers or reveals a quiz; every local link resolves; nothing cites a file a learner does not
@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-CORE = [NOTEBOOKS / f"{stem}.ipynb" for stem in ("03_bias_drift", "04_feature_attribution_drift", "05_monitoring_workflow")]
-DEEPER = sorted((NOTEBOOKS / "deeper").glob("0[345]_*.ipynb"))
+CORE = [NOTEBOOKS / f"{stem}.ipynb" for stem in ("03_bias_drift", "04_feature_attribution_drift", "05_monitoring_workflow",
+                                                  "06_on_sagemaker", "07_exam_review")]
+DEEPER = sorted((NOTEBOOKS / "deeper").glob("0[3-7]_*.ipynb"))
 MAX_CORE_CELLS = 30  # "about 30 cells at most" (issue 16), room left for 01–04's SageMaker section
 HEADINGS = ("## Learning objectives", "## The idea", "## Check yourself", "## Exercises", "## Key takeaways")
 LOCAL_LINK = re.compile(r"\]\((?!https?://)([^)#\s]+\.ipynb)(?:#[^)]*)?\)")
@@ -69,6 +70,6 @@ def test_links_resolve_and_no_reference_file_is_cited(path: Path) -> None:
 
 
 def test_every_lesson_links_to_an_existing_deeper_notebook() -> None:
-    assert {p.name[:2] for p in DEEPER} == {"03", "04", "05"}
+    assert {p.name[:2] for p in DEEPER} == {"03", "04", "05", "06", "07"}
     for path in DEEPER:
         assert re.search(r"\]\(\.\./0\d_\w+\.ipynb\)", "".join(_text(c) for c in _cells(path)[:1])), path.name

@@ -31,7 +31,8 @@ def _read(path: Path):
 
 
 def _income_drift(output_dir: Path) -> float:
-    metrics = _read(output_dir / "monitoring" / "cloudwatch_metrics.json")
+    lines = (output_dir / "metrics" / "cloudwatch_metrics.jsonl").read_text(encoding="utf-8")
+    metrics = [json.loads(line) for line in lines.splitlines()]
     return next(m["Value"] for m in metrics if m["MetricName"] == "feature_baseline_drift_income")
 
 
@@ -88,7 +89,10 @@ def test_the_baseline_and_the_edited_constraints_are_written(runs):
 def test_the_metrics_use_the_sdk_namespace_and_dimensions(executions, shown):
     # The kit's reading [U]: the SDK dashboard's spelling, not the CloudWatch page's "/…/data-metric".
     output_dir, executed = executions[2.5]
-    metrics = _read(output_dir / "monitoring" / "cloudwatch_metrics.json")
+    # The container's metrics folder (/opt/ml/output/metrics/cloudwatch), not the report folder.
+    lines = (output_dir / "metrics" / "cloudwatch_metrics.jsonl").read_text(encoding="utf-8")
+    metrics = [json.loads(line) for line in lines.splitlines()]
+    assert not (output_dir / "monitoring" / "cloudwatch_metrics.jsonl").exists()
     drift = next(m for m in metrics if m["MetricName"] == "feature_baseline_drift_income")
     assert [d["Name"] for d in drift["Dimensions"]] == ["Endpoint", "MonitoringSchedule", "Feature"]
     assert "aws/sagemaker/Endpoints/data-metrics" in shown(executed)  # the table's namespace column

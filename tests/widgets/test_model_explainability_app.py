@@ -50,10 +50,10 @@ def test_the_app_reproduces_move_signal_then_the_twin(app, credit, model, baseli
     drifted = drift.move_signal(credit.window.head(800), credit, FROM, TO, 1.0, seed=0)
     expected = mx.monitor(drifted, baseline, model, seed=0)
     assert result.ndcg == pytest.approx(
-        expected.ndcg["default"], abs=1e-12
+        expected.ndcg["label0"], abs=1e-12
     )  # same sample, same coalitions
     assert result.window_shap == pytest.approx(
-        expected.analysis.kernel_shap["default"].global_shap_values, abs=1e-12
+        expected.analysis.kernel_shap["label0"].global_shap_values, abs=1e-12
     )
     assert result.window_size == 800
 
@@ -134,7 +134,7 @@ def test_monitor_moved_signal_without_an_explainer(credit, model, baseline):
     result = monitor_moved_signal(credit.window.head(200), credit, model, baseline, from_feature="age",
                                   to_feature="open_accounts", signal_fraction=0.0)  # fmt: skip
     expected = mx.monitor(credit.window.head(200), baseline, model)
-    assert result.ndcg == pytest.approx(expected.ndcg["default"], abs=1e-12)
+    assert result.ndcg == pytest.approx(expected.ndcg["label0"], abs=1e-12)
     assert result.notes == ()
     assert app_module.signal_features(credit) == [
         "age",
