@@ -85,7 +85,7 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
         "03_bias_drift",
         (("tell **pre-training bias** (in the data and its labels: CI, DPL, KL …) from **post-training bias** (in the "
           "predictions: DPPL, DI …) and say which kind a drift moves"), "4.1.K1", "Which drift moved which metrics"),
-        (("run a bias baseline and a bias drift monitoring execution, with the twin and with `ModelBiasMonitor`, and "
+        (("run a bias baseline and a bias drift monitoring execution, with the twin and `ModelBiasMonitor`, and "
           "read `analysis.json` and `constraint_violations.json`"), "4.1.S1", "The same on SageMaker"),
         ("detect a change in one group's outcomes with Clarify's bias metrics while the overall accuracy barely moves",
          "4.1.S3", "Inject drift"),
