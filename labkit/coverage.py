@@ -62,36 +62,34 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
     ),
     *_seed(
         "01_data_quality_drift",
-        ("say what data drift is and why a monitor needs a baseline to see it", "4.1.K1", "The idea"),
-        ("capture endpoint traffic with a sampling percentage and run a data quality monitoring execution on it",
-         "4.1.S1", "Step 1 · Enable data capture"),
-        (("say what `baseline_drift_check` measures — the Kolmogorov–Smirnov distance, `Simple` or `Robust` — and "
+        ("say what data drift is and why a monitor needs a baseline", "4.1.K1", "The idea"),
+        ("capture endpoint traffic with a sampling percentage, then baseline and schedule a `DefaultModelMonitor` on it",
+         "4.1.S1", "The same on SageMaker"),
+        (("say what `baseline_drift_check` measures (the Kolmogorov–Smirnov distance, `Simple` or `Robust`) and "
           "change it in `constraints.json`"), "4.1.S3", "What baseline_drift_check measures"),
         (("read `constraint_violations.json` and say what each of the six `constraint_check_type` values checks"),
          "4.1.K2", "Read the violations"),
-        ("catch broken inputs — missing values, junk text, stuck sensors, outliers, new categories — in captured traffic",
+        ("catch broken inputs (missing values, junk text, stuck sensors, outliers, new categories) in captured traffic",
          "4.1.S2", "Read the violations"),
     ),
     *_seed(
         "02_model_quality_drift",
         (("tell **concept drift** (P(y | X) changes) from **data drift** (P(X) changes) and say which monitor "
           "sees each"), "4.1.K1", "The idea"),
-        (("baseline a model's quality — F1, accuracy and AUC for a classifier, MAE and RMSE for a regression — review "
+        (("baseline a model's quality (F1, accuracy and AUC for a classifier, MAE and RMSE for a regression), review "
           "the suggested constraints and read the violations"), "4.1.K2", "Run the baseline"),
-        ("merge late ground truth with captured predictions and set `StartTimeOffset`/`EndTimeOffset` for it",
-         "4.1.S1", "The credit endpoint: captured traffic, late labels"),
-        ("run both monitors on data drift, model drift, both and neither, and predict each verdict", "4.1.S3",
-         "Data drift or model drift? Run both monitors"),
+        (("merge late ground truth with captured predictions and configure a `ModelQualityMonitor` schedule for it, "
+          "offsets included"), "4.1.S1", "The same on SageMaker"),
     ),
     *_seed(
         "03_bias_drift",
         (("tell **pre-training bias** (in the data and its labels: CI, DPL, KL …) from **post-training bias** (in the "
           "predictions: DPPL, DI …) and say which kind a drift moves"), "4.1.K1", "Which drift moved which metrics"),
-        (("run a bias baseline and a bias drift monitoring execution, and read `analysis.json` and "
-          "`constraint_violations.json`"), "4.1.S1", "Run the baseline"),
+        (("run a bias baseline and a bias drift monitoring execution, with the twin and `ModelBiasMonitor`, and "
+          "read `analysis.json` and `constraint_violations.json`"), "4.1.S1", "The same on SageMaker"),
         ("detect a change in one group's outcomes with Clarify's bias metrics while the overall accuracy barely moves",
          "4.1.S3", "Inject drift"),
-        (("explain the alert rule — a bootstrap interval C against an allowed range A — and the `bias_metric_<NAME>` "
+        (("explain the alert rule (a bootstrap interval C against an allowed range A) and the `bias_metric_<NAME>` "
           "CloudWatch metrics"), "4.1.K2", "One monitoring execution"),
     ),
     *_seed(
@@ -100,8 +98,9 @@ SEED_OBJECTIVES: tuple[Objective, ...] = (
           "additivity"), "4.1.K1", "The idea"),
         ("compute the NDCG score that compares two attribution rankings, and say when Clarify raises a violation",
          "4.1.S3", "AWS's worked example, live"),
-        (("run a baseline and a monitoring execution, and read `analysis.json`, `constraint_violations.json` and the "
-          "`feature_<name>` CloudWatch metrics"), "4.1.S1", "Read the violations"),
+        (("run a baseline and a monitoring execution, with the twin and with `ModelExplainabilityMonitor`, and read "
+          "`analysis.json`, `constraint_violations.json` and the `feature_<name>` CloudWatch metrics"), "4.1.S1",
+         "The same on SageMaker"),
         ("compare the four monitor types by focus, requirement, tool and key metric", "4.1.K2",
          "The four monitors, side by side"),
     ),

@@ -196,6 +196,29 @@ class Endpoints:
         return {"Body": StreamingBody(io.BytesIO(answer), len(answer)), "ContentType": answer_type,
                 "InvokedProductionVariant": variant["VariantName"]}  # fmt: skip
 
+    def record(self, endpoint: str, bodies: list[str], answers: list[str], inference_ids: list[str | None],
+               content_type: str = "text/csv") -> int:  # fmt: skip
+        """Capture requests the endpoint answered with ``answers``, without calling its model.
+
+        Each request goes through ``_capture`` as InvokeEndpoint's does (sampling, modes, content
+        types, event ids); returns how many were kept.
+        """
+        from labkit.errors import LabkitInputError
+
+        record = self.endpoints.records.get(endpoint)
+        if record is None:
+            raise LabkitInputError(f"no endpoint {endpoint!r} in this local SageMaker: deploy it first")
+        if self.capture_config(endpoint) is None:
+            raise LabkitInputError(f"endpoint {endpoint!r} has no data capture: deploy it with capture_s3_uri")
+        config = self.configs.get(record["EndpointConfigName"])
+        variant = _variant(config, None)["VariantName"]
+        kept = sum(len(r) for r in self.pending.values())
+        for body, answer, inference_id in zip(bodies, answers, inference_ids, strict=True):
+            params = {"InferenceId": inference_id} if inference_id is not None else {}
+            self._capture(endpoint, variant, config, params, body.encode("utf-8"), content_type,
+                          answer.encode("utf-8"), content_type)  # fmt: skip
+        return sum(len(r) for r in self.pending.values()) - kept
+
     def _capture(self, endpoint: str, variant: str, config: dict, params: dict, body: bytes,
                  content_type: str, answer: bytes, answer_type: str) -> None:  # fmt: skip
         settings = config.get("DataCaptureConfig")

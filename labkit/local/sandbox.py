@@ -12,6 +12,10 @@ The object the block yields is the learner's handle on the simulated account:
 * ``.now`` and ``.advance(hours=…, minutes=…)``: the simulated clock; moving it delivers captured
   data to S3, runs every monitoring execution that falls due and evaluates CloudWatch alarms;
 * ``.register_model(name, model)``: the predictor that serves SageMaker model ``name``;
+* ``.deploy(model, model_name=…, endpoint_name=…, role=…, capture_s3_uri=…)``: a model served at
+  an endpoint with data capture, as an AWS example deploys one (three boto3 requests);
+* ``.record_traffic(endpoint, requests, responses)`` and ``.upload_ground_truth(s3_uri, ids, labels)``:
+  a window of traffic as data capture keeps it, and its labels as the merge job reads them;
 * ``.client(name)``: a boto3 client in the block's region.
 
 The SDK's own waits (``time.sleep`` inside ``sagemaker.core``) pass simulated time, so a
@@ -23,7 +27,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -115,6 +119,74 @@ class LocalSageMaker:
         """Serve SageMaker model ``name`` with ``model``: a fitted estimator, a ``.skops`` file or a
         ``predictor(body, content_type)`` function (``labkit.local.models``)."""
         self.models.register(name, model, **options)
+
+    def deploy(self, model: Any, *, model_name: str, endpoint_name: str, role: str,
+               capture_s3_uri: str | None = None, sampling_percentage: int = 100) -> str:  # fmt: skip
+        """Serve ``model`` (as ``register_model`` takes it) at a new endpoint; return its name.
+
+        The three requests an AWS example sends to deploy a model, through boto3: CreateModel,
+        CreateEndpointConfig (one ``AllTraffic`` variant on one ml.m5.xlarge; with
+        ``capture_s3_uri``, a ``DataCaptureConfig`` that keeps ``sampling_percentage`` % of the
+        requests and responses, CSV and JSON kept as text, the SDK ``DataCaptureConfig``'s
+        defaults) and CreateEndpoint.
+        """
+        self.register_model(model_name, model)
+        sm = self.client("sagemaker")
+        sm.create_model(ModelName=model_name, ExecutionRoleArn=role, PrimaryContainer={"Image": "labkit/local-model"})
+        config: dict[str, Any] = {
+            "EndpointConfigName": f"{endpoint_name}-config",
+            "ProductionVariants": [{"VariantName": "AllTraffic", "ModelName": model_name,
+                                    "InitialInstanceCount": 1, "InstanceType": "ml.m5.xlarge"}],
+        }  # fmt: skip
+        if capture_s3_uri is not None:
+            config["DataCaptureConfig"] = {
+                "EnableCapture": True, "InitialSamplingPercentage": sampling_percentage,
+                "DestinationS3Uri": capture_s3_uri,
+                "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}],
+                "CaptureContentTypeHeader": {"CsvContentTypes": ["text/csv"], "JsonContentTypes": ["application/json"]},
+            }  # fmt: skip
+        sm.create_endpoint_config(**config)
+        sm.create_endpoint(EndpointName=endpoint_name, EndpointConfigName=config["EndpointConfigName"])
+        return endpoint_name
+
+    def record_traffic(self, endpoint_name: str, requests: Any, responses: Any, *,
+                       inference_ids: Sequence[str] | None = None) -> int:  # fmt: skip
+        """Capture one CSV request per row of ``requests``, answered with ``responses``, now.
+
+        What data capture keeps when the endpoint serves that traffic, without calling its model:
+        for answers that come from elsewhere (another model, a drift injected into them). The
+        endpoint's ``DataCaptureConfig`` decides as for ``InvokeEndpoint`` (sampling, modes,
+        content types); ``inference_ids`` become each record's ``inferenceId``. The records reach
+        S3 when the clock next moves. Returns how many were captured.
+        """
+        import pandas as pd
+
+        from labkit.errors import LabkitInputError
+
+        bodies = pd.DataFrame(requests).to_csv(header=False, index=False).splitlines()
+        answers = pd.DataFrame(responses).to_csv(header=False, index=False).splitlines()
+        ids = list(inference_ids) if inference_ids is not None else [None] * len(bodies)
+        if not len(bodies) == len(answers) == len(ids):
+            raise LabkitInputError(f"{len(bodies)} requests, {len(answers)} responses and {len(ids)} inference ids: "
+                                   "give one of each per request")  # fmt: skip
+        return self.endpoints.record(endpoint_name, bodies, answers, ids)
+
+    def upload_ground_truth(self, s3_uri: str, inference_ids: Sequence[str], labels: Sequence[Any]) -> list[str]:
+        """Ground-truth labels for ``inference_ids``, collected now, under ``s3_uri``.
+
+        The JSON lines the model quality and bias drift merge jobs read, in the
+        ``yyyy/mm/dd/hh`` folder of the current hour (``labkit.ground_truth``); returns the URIs.
+        """
+        import tempfile
+        from pathlib import Path
+
+        from labkit import ground_truth
+
+        arrivals = ground_truth.label_requests(list(inference_ids), list(labels), seed=self.seed,
+                                               collected_at=self.now)  # fmt: skip
+        with tempfile.TemporaryDirectory(prefix="labkit-ground-truth-") as tmp:
+            ground_truth.write_ground_truth(arrivals, tmp, seed=self.seed)
+            return self.s3.upload_directory(Path(tmp), s3_uri)
 
     def advance(self, *, hours: float = 0, minutes: float = 0, seconds: float = 0) -> list[dict[str, Any]]:
         """Move the clock forward; deliver captured data, run every execution that falls due.

@@ -174,3 +174,72 @@ def test_a_request_with_the_wrong_width_is_refused_by_the_predictor(aws, credit_
     with pytest.raises(runtime.exceptions.ModelError, match="request row 1 has 2 fields, expected 8"):
         runtime.invoke_endpoint(EndpointName=ENDPOINT, ContentType="text/csv", Body="1,2")
     assert ROLE.startswith("arn:aws:iam::")
+
+
+def test_deploy_is_the_three_requests_of_an_aws_example_with_data_capture(aws, credit, credit_model):
+    from .conftest import CAPTURE
+
+    assert aws.deploy(credit_model, model_name=MODEL, endpoint_name=ENDPOINT, role=ROLE,
+                      capture_s3_uri=CAPTURE, sampling_percentage=60) == ENDPOINT  # fmt: skip
+    sm = aws.client("sagemaker")
+    assert sm.describe_model(ModelName=MODEL)["ExecutionRoleArn"] == ROLE
+    config = sm.describe_endpoint_config(EndpointConfigName=f"{ENDPOINT}-config")
+    assert [v["ModelName"] for v in config["ProductionVariants"]] == [MODEL]
+    capture_config = config["DataCaptureConfig"]
+    assert (capture_config["InitialSamplingPercentage"], capture_config["DestinationS3Uri"]) == (60, CAPTURE)
+    assert {o["CaptureMode"] for o in capture_config["CaptureOptions"]} == {"Input", "Output"}
+    assert sm.describe_endpoint(EndpointName=ENDPOINT)["EndpointStatus"] == "InService"
+    rows = scenarios.draw_window("credit", 40, seed=3)[list(credit.features)]
+    assert np.allclose([float(a) for a in invoke_rows(aws, rows)], credit_model.predict_proba(rows)[:, 1])
+    aws.advance(minutes=2)
+    records = _records(aws)
+    assert 0 < len(records) < 40 and {r.input.encoding for r in records} == {"CSV"}  # 60 % kept, as text
+
+    aws.deploy(credit_model, model_name="plain-model", endpoint_name="plain-endpoint", role=ROLE)
+    assert "DataCaptureConfig" not in sm.describe_endpoint(EndpointName="plain-endpoint")
+
+
+def test_recorded_traffic_is_captured_as_invoke_endpoint_captures_it_without_the_model(credit, credit_model):
+    rows = scenarios.draw_window("credit", 30, seed=4)[list(credit.features)]
+    answers = credit_model.predict_proba(rows)[:, 1]
+    ids = [f"order-{i}" for i in range(len(rows))]
+    captured = {}
+    for how in ("invoke", "record"):
+        with labkit.local.sagemaker(seed=3) as aws:
+            aws.client("s3").create_bucket(Bucket=BUCKET)
+            aws.deploy(credit_model, model_name=MODEL, endpoint_name=ENDPOINT, role=ROLE, capture_s3_uri=f"s3://{BUCKET}/data-capture",
+                       sampling_percentage=50)  # fmt: skip
+            if how == "invoke":
+                for i, inference_id in enumerate(ids):
+                    invoke_rows(aws, rows.iloc[[i]], InferenceId=inference_id)
+            else:
+                kept = aws.record_traffic(ENDPOINT, rows, answers, inference_ids=ids)
+            aws.advance(minutes=2)
+            captured[how] = [(r.inference_id, r.input.data, float(r.output.data)) for r in _records(aws)]
+    assert [r[:2] for r in captured["record"]] == [r[:2] for r in captured["invoke"]]  # the same 50 %, the same ids
+    # one predict_proba on all rows vs one per request: equal up to floating-point summation order
+    assert [r[2] for r in captured["record"]] == pytest.approx([r[2] for r in captured["invoke"]], rel=1e-12)
+    assert kept == len(captured["record"]) < len(rows)
+
+
+def test_recorded_traffic_needs_an_endpoint_with_capture_and_one_response_per_request(aws, credit, credit_model):
+    from labkit.errors import LabkitInputError
+
+    rows = scenarios.draw_window("credit", 3, seed=4)[list(credit.features)]
+    with pytest.raises(LabkitInputError, match="no endpoint 'missing'"):
+        aws.record_traffic("missing", rows, [0, 1, 0])
+    aws.deploy(credit_model, model_name=MODEL, endpoint_name=ENDPOINT, role=ROLE)
+    with pytest.raises(LabkitInputError, match="has no data capture"):
+        aws.record_traffic(ENDPOINT, rows, [0, 1, 0])
+    aws.deploy(credit_model, model_name="m2", endpoint_name="e2", role=ROLE, capture_s3_uri=f"s3://{BUCKET}/c")
+    with pytest.raises(LabkitInputError, match="3 requests, 2 responses"):
+        aws.record_traffic("e2", rows, [0, 1])
+
+
+def test_ground_truth_is_uploaded_in_the_hour_it_is_collected(aws):
+    from labkit import ground_truth
+
+    uris = aws.upload_ground_truth(f"s3://{BUCKET}/labels", ["a", "b"], [1, 0])
+    assert len(uris) == 1 and uris[0].startswith(f"s3://{BUCKET}/labels/2024/05/01/12/")
+    records = [ground_truth.GroundTruthRecord.from_dict(json.loads(line)) for line in s3_text(aws, uris[0]).splitlines()]
+    assert [(r.event_id, r.label) for r in records] == [("a", "1"), ("b", "0")]

@@ -99,11 +99,13 @@ KEYS = {
     "dq-outliers": ["No violation"],
     "dq-without-labels": ["distribution shifts away", "missing values", "never had in the baseline"],
     "dq-cloudwatch-metric": ["feature_baseline_drift_income"],
+    "dq-sdk-config": ["writes constraint_violations.json and publishes CloudWatch metrics"],
     "mq-market-crash": ["Model quality, once the sale prices"],
     "mq-ground-truth": ["Model quality (ModelQualityMonitor)"],
     "mq-f1": ["f1"],
     "mq-offsets": ["StartTimeOffset to -PT3H and EndTimeOffset to -PT2H"],
     "mq-cbpe-concept": ["Concept drift"],
+    "mq-sdk-config": ["As a negative prediction"],
 }
 
 

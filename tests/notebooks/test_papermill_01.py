@@ -101,3 +101,14 @@ def test_the_metrics_use_the_sdk_namespace_and_dimensions(executions, shown):
 def test_run_all_answers_no_quiz_and_no_exercise(executions, unanswered):
     for _, executed in executions.values():
         unanswered(executed)
+
+
+def test_the_sdk_schedule_on_labkit_local_writes_the_twins_files(runs):
+    # "The same on SageMaker": DefaultModelMonitor's 14:00 execution on the same captured hour.
+    for output_dir in runs.values():
+        [folder] = {p.parent for p in (output_dir / "sagemaker").rglob("constraint_violations.json")}
+        assert folder.relative_to(output_dir / "sagemaker").as_posix() == "credit-endpoint/credit-data-quality/2024/05/01/14"
+        twin = _read(output_dir / "monitoring" / "constraint_violations.json")["violations"]
+        sdk = _read(folder / "constraint_violations.json")["violations"]
+        assert [v for v in sdk if v["feature_name"] != "prediction"] == twin
+        assert _read(folder / "statistics.json")["dataset"] == _read(output_dir / "monitoring" / "statistics.json")["dataset"]

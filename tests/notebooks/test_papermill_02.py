@@ -59,4 +59,15 @@ def test_model_quality_notebook_with_other_parameters(tmp_path, unanswered):
     # The reviewed credit constraints keep F1 next to accuracy and AUC.
     statistics = json.loads((out / "credit" / "2024-05-01T08" / "statistics.json").read_text())
     assert {"f1", "accuracy", "auc"} <= set(statistics["binary_classification_metrics"])
+
+    # "The same on SageMaker": the ModelQualityMonitor schedule's 14:00 execution, offsets -PT4H/-PT3H,
+    # merged the 10:00 hour's labels and scored what the twin scored for that window.
+    sdk = out / "sagemaker" / "credit-endpoint" / "credit-model-quality" / "2024" / "05" / "01" / "14"
+    sdk_statistics = json.loads((sdk / "statistics.json").read_text())
+    twin = json.loads((out / "credit" / "2024-05-01T10" / "statistics.json").read_text())
+    assert sdk_statistics["dataset"] == twin["dataset"]
+    values = {k: v["value"] for k, v in sdk_statistics["binary_classification_metrics"].items() if "value" in v}
+    assert values == {k: v["value"] for k, v in twin["binary_classification_metrics"].items() if "value" in v}
+    merged = list((out / "sagemaker" / "merge" / "credit-endpoint" / "AllTraffic").rglob("*.jsonl"))
+    assert [p.parent.name for p in merged] == ["10"]
     unanswered(executed)

@@ -55,6 +55,20 @@ def test_a_large_base_rate_shift_moves_dpl_but_only_post_training_metrics_violat
     assert {d["Name"]: d["Value"] for d in published["Dimensions"]}["BiasStage"] == "Pre-training"
     assert not (out / "monitoring" / "cloudwatch_metrics.jsonl").exists()  # not a report file
 
+    # "The same on SageMaker": ModelBiasMonitor's baseline job (shadow endpoint) wrote the twin's baseline
+    # values (FT aside: the SDK's dataset has string features); its 14:00 execution, on the same hour and
+    # labels, found the same DPL and, as the twin, lists no pre-training metric.
+    sdk = out / "sagemaker"
+    sdk_baseline = json.loads((sdk / "baselining" / "model_bias" / "analysis.json").read_text(encoding="utf-8"))
+    for stage, name in (("pre_training_bias_metrics", "DPL"), ("post_training_bias_metrics", "DPPL"),
+                        ("post_training_bias_metrics", "DI")):  # fmt: skip
+        assert _metric(sdk_baseline, stage, name) == _metric(baseline, stage, name)
+    sdk_report = sdk / "reports" / "credit-endpoint" / "credit-bias" / "2024" / "05" / "01" / "14"
+    assert _metric(json.loads((sdk_report / "analysis.json").read_text(encoding="utf-8")), "pre_training_bias_metrics", "DPL") == dpl
+    sdk_path = sdk_report / "constraint_violations.json"
+    sdk_violations = json.loads(sdk_path.read_text(encoding="utf-8"))["violations"] if sdk_path.exists() else []
+    assert not pre & {v["metric_name"] for v in sdk_violations}
+
     # Run All answers no question: the quizzes print their questions, with no key and no choice.
     cells = json.loads((tmp_path / "03.ipynb").read_text(encoding="utf-8"))["cells"]
     printed = "\n".join("".join(o.get("text", "")) for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))

@@ -92,3 +92,18 @@ def test_the_cloudwatch_file_carries_the_window_attributions(output_dir):
     assert {f"feature_{f}": v for f, v in window.items()}.items() <= published.items()
     for m in metrics:
         assert {"Name": "ExplainabilityMethod", "Value": "KernelShap"} in m["Dimensions"]
+
+
+def test_the_sdk_schedule_on_labkit_local_reaches_the_twins_ndcg(output_dir):
+    # "The same on SageMaker": ModelExplainabilityMonitor's baseline job and 14:00 execution on the
+    # records the twin explained; Clarify's key without label_headers is label0.
+    sdk = output_dir / "sagemaker"
+    sdk_baseline = _read(sdk / "baselining" / "model_explainability" / "analysis.json")["explanations"]["kernel_shap"]
+    assert list(sdk_baseline) == ["label0"]
+    twin = _global_shap(output_dir / "baseline")
+    assert sdk_baseline["label0"]["global_shap_values"] == pytest.approx(twin, rel=1e-9)
+    report = sdk / "reports" / "credit-endpoint" / "credit-attribution" / "2024" / "05" / "01" / "14"
+    window = _read(report / "analysis.json")["explanations"]["kernel_shap"]["label0"]["global_shap_values"]
+    assert mx.ndcg(sdk_baseline["label0"]["global_shap_values"], window) == pytest.approx(
+        mx.ndcg(twin, _global_shap(output_dir / "monitoring")), abs=1e-9)
+    assert not (report / "constraint_violations.json").exists()  # half the signal: NDCG >= 0.90, Completed
