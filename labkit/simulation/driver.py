@@ -19,8 +19,10 @@ from labkit.simulation.monitors import (
     _Deployment,
     _FileLabelledInput,
     _LabelledInput,
+    _WindowInput,
     drift_alarm,
 )
+from labkit.simulation.cache import SimulationCache
 from labkit.simulation.result import Retrain, SimulationResult, _tables, _write
 from labkit.simulation.traffic import DriftSchedule, _capture, _score, _traffic
 
@@ -57,6 +59,7 @@ def simulate(
     merge_files: bool = False,
     seed: int = 0,
     progress: bool = False,
+    cache: SimulationCache | None = None,
 ) -> SimulationResult:
     """Run ``days`` × 24 hours of the monitoring workflow and return the timeline.
 
@@ -76,6 +79,9 @@ def simulate(
         truth from the files and merges them (``model_quality.merge_ground_truth``), as the
         service does; slower, so off by default (the same numbers either way).
     progress : show a tqdm progress bar.
+    cache : a ``SimulationCache`` shared with other calls: work that does not depend on the
+        drift (the first model, the requests before they drift, each unchanged column's
+        profile) is done once across them. The same numbers with or without it.
     """
     from tqdm.auto import tqdm
 
@@ -95,8 +101,12 @@ def simulate(
     alarm = alarm or drift_alarm(drift.feature, endpoint=endpoint)
     out = None if output_dir is None else Path(output_dir)
     seeds = [int(s) for s in np.random.SeedSequence(seed).generate_state(hours + 2)]
-    traffic = _traffic(scenario, drift, hours, requests_per_hour, seeds[hours], set(outage_hours))
-    deployment = _Deployment(scenario, scenario.train, scenario.baseline, 1, seed)
+    cache = SimulationCache() if cache is None else cache
+    traffic = _traffic(scenario, drift, hours, requests_per_hour, seeds[hours], set(outage_hours), cache)
+    deployment = cache.get(
+        ("deployment", id(scenario), seed),
+        lambda: (scenario, _Deployment(scenario, scenario.train, scenario.baseline, 1, seed, cache)),
+    )[1]
     scored: dict[int, pd.DataFrame] = {}
     records: dict[int, list[capture.CaptureRecord]] = {}
     arrivals: dict[int, list[ground_truth.LabelArrival]] = {}
@@ -133,9 +143,17 @@ def simulate(
         if h not in scored:  # score every remaining hour with the serving model in one call
             scored.update(_score(scenario, deployment.model, traffic, h))
         frame = scored[h]
-        records[h] = _capture(
-            frame, features, window_start, requests_per_hour, sampling_percentage, seeds[h]
-        )
+        window = None
+        if out is None:  # the values come from the frame: the capture's bookkeeping is enough
+            key = ("capture", window_start, requests_per_hour, sampling_percentage, seeds[h],
+                   tuple(frame["inference_id"]))  # fmt: skip
+            records[h] = cache.get(key, lambda: _capture(frame, features, window_start, requests_per_hour,
+                                                         sampling_percentage, seeds[h], payloads=False))  # fmt: skip
+            window = cache.window_frame(frame, features, _rows(frame, records[h]))
+        if window is None:
+            records[h] = _capture(
+                frame, features, window_start, requests_per_hour, sampling_percentage, seeds[h]
+            )
         truth = dict(zip(frame["inference_id"], frame[target]))
         arrivals[h] = ground_truth.label_requests(
             records[h],
@@ -151,6 +169,8 @@ def simulate(
             dq_input: Any = schedule.EndpointInput(
                 tuple(features), capture_root=out / "datacapture", endpoint_name=endpoint
             )
+        elif window is not None:
+            dq_input = _WindowInput(window, len(records[h]), endpoint)
         else:
             dq_input = schedule.RecordsInput(
                 tuple(features), records=tuple(records[h]), endpoint_name=endpoint
@@ -220,6 +240,7 @@ def simulate(
                     recent.iloc[order[cut:]],
                     deployment.version + 1,
                     seed,
+                    cache,
                 )
                 scored = {k: v for k, v in scored.items() if k <= h}
                 retrains.append(
@@ -261,6 +282,12 @@ def simulate(
     if out is not None:
         _write(result, out)
     return result
+
+
+def _rows(frame: pd.DataFrame, records: Sequence[capture.CaptureRecord]) -> np.ndarray:
+    """The positions in ``frame`` of the captured requests, in capture order."""
+    position = {inference_id: i for i, inference_id in enumerate(frame["inference_id"])}
+    return np.array([position[r.inference_id] for r in records], dtype=np.intp)
 
 
 def _parse_time(text: str) -> datetime:

@@ -28,6 +28,7 @@ from labkit import (
     schedule,
 )
 from labkit.data_quality.metrics import FEATURE_DIMENSION
+from labkit.simulation.cache import SimulationCache
 
 __all__ = [
     "ACCURACY_MARGIN",
@@ -79,6 +80,18 @@ def drift_alarm(
 
 
 @dataclass(frozen=True, eq=False)
+class _WindowInput:
+    """In memory: the window's captured requests as the capture's text (``SimulationCache.window_frame``)."""
+
+    frame: pd.DataFrame
+    n_records: int
+    endpoint_name: str
+
+    def read_window(self, start: datetime, end: datetime) -> schedule.WindowData:
+        return schedule.WindowData(self.frame, self.n_records)
+
+
+@dataclass(frozen=True, eq=False)
 class _LabelledInput:
     """In memory: the window's captured predictions that have a landed label (the merge's result)."""
 
@@ -90,16 +103,14 @@ class _LabelledInput:
 
     def read_window(self, start: datetime, end: datetime) -> schedule.WindowData:
         ids = self.scored["inference_id"].tolist() if len(self.scored) else []
+        captured = sum(i in self.captured for i in ids)
         keep = self.captured & self.labelled
         mask = np.fromiter((i in keep for i in ids), dtype=bool, count=len(ids))
         if not mask.any():
-            return schedule.WindowData(pd.DataFrame(), sum(i in self.captured for i in ids))
-        frame = (
-            self.scored.loc[mask, ["prediction", "probability", self.target]]
-            .rename(columns={self.target: "label"})
-            .reset_index(drop=True)
-        )
-        return schedule.WindowData(frame, sum(i in self.captured for i in ids))
+            return schedule.WindowData(pd.DataFrame(), captured)
+        columns = self.scored[["prediction", "probability", self.target]]
+        frame = columns[mask].set_axis(["prediction", "probability", "label"], axis=1).reset_index(drop=True)
+        return schedule.WindowData(frame, captured)
 
 
 @dataclass(frozen=True)
@@ -137,9 +148,11 @@ class _Deployment:
         baseline: pd.DataFrame,
         version: int,
         seed: int,
+        cache: SimulationCache | None = None,
     ) -> None:
         features = list(scenario.features)
         self.version = version
+        self.cache = SimulationCache() if cache is None else cache
         self.model = scenarios.train_model(scenario, data=train)
         self.data_quality = data_quality.suggest_baseline(baseline[features])
         scored = drift_grid.score_window(scenario, self.model, baseline)
@@ -154,9 +167,12 @@ class _Deployment:
         self.model_quality = drift_grid.review_constraints(suggested, {"accuracy": ACCURACY_MARGIN})
 
     def analyse_inputs(self, frame: pd.DataFrame) -> data_quality.MonitoringReport:
-        return data_quality.monitor(frame, self.data_quality)
+        return self.cache.data_quality_report(frame, self.data_quality)
 
     def analyse_quality(self, frame: pd.DataFrame) -> model_quality.MonitoringReport:
+        return self.cache.model_quality_report(frame, self._quality, self)
+
+    def _quality(self, frame: pd.DataFrame) -> model_quality.MonitoringReport:
         return model_quality.monitor(
             frame,
             self.model_quality,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from labkit import capture, drift_grid, scenarios
 from labkit.errors import LabkitInputError
+from labkit.simulation.cache import SimulationCache
 
 __all__ = ["SHAPES", "DriftSchedule"]
 
@@ -70,12 +71,11 @@ def _traffic(
     n: int,
     seed: int,
     outage: set[int],
+    cache: SimulationCache | None = None,
 ) -> list[pd.DataFrame]:
     """Every hour's requests, drawn at once; hours with the same drift magnitude drift together."""
-    frame = scenarios.draw_window(scenario.name, hours * n, seed=seed)
-    frame["inference_id"] = [
-        f"{scenario.name}-{h:04d}-{i:04d}" for h in range(hours) for i in range(n)
-    ]
+    key = ("requests", scenario.name, hours, n, seed)
+    frame = (SimulationCache() if cache is None else cache).get(key, lambda: _requests(scenario.name, hours, n, seed))
     hour = np.repeat(np.arange(hours), n)
     magnitude = np.array([drift.magnitude(h) for h in range(hours)])[hour]
     for k, m in enumerate(sorted(set(magnitude) - {0.0})):
@@ -93,6 +93,13 @@ def _traffic(
         frame.iloc[:0] if h in outage else frame.iloc[h * n : (h + 1) * n].reset_index(drop=True)
         for h in range(hours)
     ]
+
+
+def _requests(name: str, hours: int, n: int, seed: int) -> pd.DataFrame:
+    """``hours`` × ``n`` fresh requests, each with its inference id (hour and number)."""
+    frame = scenarios.draw_window(name, hours * n, seed=seed)
+    frame["inference_id"] = [f"{name}-{h:04d}-{i:04d}" for h in range(hours) for i in range(n)]
+    return frame
 
 
 def _score(
@@ -120,13 +127,19 @@ def _capture(
     n: int,
     sampling_percentage: float,
     seed: int,
+    *,
+    payloads: bool = True,
 ) -> list[capture.CaptureRecord]:
+    """The hour's captured records. ``payloads=False``: the capture's bookkeeping only (which
+    requests were sampled, their event ids, inference ids and times, all independent of the
+    values), with empty payloads, for a caller that reads the values from ``frame`` itself."""
     if not len(frame):
         return []
     times = [start + timedelta(seconds=int(i * 3600 / n)) for i in range(len(frame))]
+    shown = features if payloads else []
     return capture.capture_requests(
-        frame[features],
-        frame[["prediction", "probability"]],
+        frame[shown],
+        frame[["prediction", "probability"] if payloads else []],
         times=times,
         inference_ids=frame["inference_id"].tolist(),
         sampling_percentage=sampling_percentage,
