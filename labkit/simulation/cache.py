@@ -77,7 +77,10 @@ class SimulationCache:
         return self.get(key, lambda: (owner, analyse(frame)))[1]
 
     def _window(self, names: tuple[str, ...], cells: tuple[tuple[str | None, ...], ...]) -> pd.DataFrame:
-        window = pd.DataFrame({n: pd.Series(list(c), dtype=object) for n, c in zip(names, cells)}, columns=list(names))
+        table = np.empty((len(cells[0]) if cells else 0, len(cells)), dtype=object)
+        for j, column in enumerate(cells):
+            table[:, j] = column
+        window = pd.DataFrame(table, columns=list(names))  # one block of text cells, as records_to_frame's
         self._windows[id(window)] = (window, cells)
         return window
 

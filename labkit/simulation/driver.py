@@ -143,24 +143,10 @@ def simulate(
         if h not in scored:  # score every remaining hour with the serving model in one call
             scored.update(_score(scenario, deployment.model, traffic, h))
         frame = scored[h]
-        window = None
-        if out is None:  # the values come from the frame: the capture's bookkeeping is enough
-            key = ("capture", window_start, requests_per_hour, sampling_percentage, seeds[h],
-                   tuple(frame["inference_id"]))  # fmt: skip
-            records[h] = cache.get(key, lambda: _capture(frame, features, window_start, requests_per_hour,
-                                                         sampling_percentage, seeds[h], payloads=False))  # fmt: skip
-            window = cache.window_frame(frame, features, _rows(frame, records[h]))
-        if window is None:
-            records[h] = _capture(
-                frame, features, window_start, requests_per_hour, sampling_percentage, seeds[h]
-            )
-        truth = dict(zip(frame["inference_id"], frame[target]))
-        arrivals[h] = ground_truth.label_requests(
-            records[h],
-            [truth[r.inference_id] for r in records[h]],
-            seed=seeds[h],
-            delay_hours=label_delay_hours,
-        )
+        records[h], arrivals[h], window = _capture_hour(
+            cache, frame, scenario, window_start, requests_per_hour, sampling_percentage, seeds[h],
+            label_delay_hours, in_memory=out is None,
+        )  # fmt: skip
         if out is not None and records[h]:
             capture.write_capture(records[h], out / "datacapture", endpoint=endpoint, seed=seeds[h])
             ground_truth.write_ground_truth(arrivals[h], out / "groundtruth", seed=seeds[h])
@@ -282,6 +268,50 @@ def simulate(
     if out is not None:
         _write(result, out)
     return result
+
+
+def _capture_hour(
+    cache: SimulationCache,
+    frame: pd.DataFrame,
+    scenario: scenarios.Scenario,
+    start: datetime,
+    requests_per_hour: int,
+    sampling_percentage: float,
+    seed: int,
+    label_delay_hours: int,
+    *,
+    in_memory: bool,
+) -> tuple[list[capture.CaptureRecord], list[ground_truth.LabelArrival], pd.DataFrame | None]:
+    """The hour's captured records, its labels' arrivals and, in memory, the data-quality window.
+
+    In memory the monitors read the values from ``frame``, so the records carry the capture's
+    bookkeeping only (which requests were sampled, their ids and times) and the arrivals serve
+    only to say which labels landed when: neither depends on the values, so both are made once
+    per hour and kept in ``cache``. With files (``window`` None) both are made in full.
+    """
+    features, target = list(scenario.features), scenario.target
+    labels = frame[target].tolist()
+    if in_memory and not frame[target].isna().any():
+        ids = tuple(frame["inference_id"].tolist())
+        key = ("capture", start, requests_per_hour, sampling_percentage, seed, ids, label_delay_hours)
+        records, arrivals = cache.get(key, lambda: _bookkeeping(frame, features, labels, start, requests_per_hour,
+                                                                sampling_percentage, seed, label_delay_hours))  # fmt: skip
+        window = cache.window_frame(frame, features, _rows(frame, records))
+        if window is not None:
+            return records, arrivals, window
+    records = _capture(frame, features, start, requests_per_hour, sampling_percentage, seed)
+    truth = dict(zip(frame["inference_id"], labels))
+    arrivals = ground_truth.label_requests(records, [truth[r.inference_id] for r in records], seed=seed,
+                                           delay_hours=label_delay_hours)  # fmt: skip
+    return records, arrivals, None
+
+
+def _bookkeeping(frame, features, labels, start, requests_per_hour, sampling_percentage, seed, label_delay_hours):
+    records = _capture(frame, features, start, requests_per_hour, sampling_percentage, seed, payloads=False)
+    truth = dict(zip(frame["inference_id"], labels))
+    arrivals = ground_truth.label_requests(records, [truth[r.inference_id] for r in records], seed=seed,
+                                           delay_hours=label_delay_hours)  # fmt: skip
+    return records, arrivals
 
 
 def _rows(frame: pd.DataFrame, records: Sequence[capture.CaptureRecord]) -> np.ndarray:

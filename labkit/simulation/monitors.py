@@ -103,14 +103,14 @@ class _LabelledInput:
 
     def read_window(self, start: datetime, end: datetime) -> schedule.WindowData:
         ids = self.scored["inference_id"].tolist() if len(self.scored) else []
-        captured = sum(i in self.captured for i in ids)
-        keep = self.captured & self.labelled
-        mask = np.fromiter((i in keep for i in ids), dtype=bool, count=len(ids))
-        if not mask.any():
-            return schedule.WindowData(pd.DataFrame(), captured)
-        columns = self.scored[["prediction", "probability", self.target]]
-        frame = columns[mask].set_axis(["prediction", "probability", "label"], axis=1).reset_index(drop=True)
-        return schedule.WindowData(frame, captured)
+        captured = np.fromiter((i in self.captured for i in ids), dtype=bool, count=len(ids))
+        keep = captured & np.fromiter((i in self.labelled for i in ids), dtype=bool, count=len(ids))
+        if not keep.any():
+            return schedule.WindowData(pd.DataFrame(), int(captured.sum()))
+        frame = pd.DataFrame({"prediction": self.scored["prediction"].array[keep],
+                              "probability": self.scored["probability"].array[keep],
+                              "label": self.scored[self.target].array[keep]})  # fmt: skip
+        return schedule.WindowData(frame, int(captured.sum()))
 
 
 @dataclass(frozen=True)
