@@ -12,7 +12,7 @@ The cache keeps everything for its lifetime: a few MB per simulated 72 hours of 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
 import numpy as np
@@ -45,16 +45,16 @@ class SimulationCache:
             self._entries[key] = make()
         return self._entries[key]
 
-    def window_frame(self, frame: pd.DataFrame, features: Sequence[str], rows: np.ndarray) -> pd.DataFrame | None:
-        """``rows`` of ``frame[features]`` as the data-quality schedule reads them from the capture:
-        each cell as text, the way its CSV line carries it (``capture.records_to_frame``), None if
+    def window_frame(self, columns: Mapping[str, np.ndarray], rows: np.ndarray) -> pd.DataFrame | None:
+        """``rows`` of ``columns`` as the data-quality schedule reads them from the capture: each
+        cell as text, the way its CSV line carries it (``capture.records_to_frame``), None if
         empty. None if a cell would not survive a CSV line: read that window from the records.
         """
-        names = tuple(str(name) for name in features)
+        names = tuple(str(name) for name in columns)
         cells = []
-        for name in features:
-            values = frame[name].to_numpy()[rows]
-            column = self.get(("text", _content_key(values)), lambda v=values: _csv_cells(v))
+        for values in columns.values():
+            picked = values[rows]
+            column = self.get(("text", self.content_of(picked)), lambda v=picked: _csv_cells(v))
             if column is None:
                 return None
             cells.append(column)
@@ -73,8 +73,15 @@ class SimulationCache:
 
     def model_quality_report(self, frame: pd.DataFrame, analyse: Callable[[pd.DataFrame], T], owner: object) -> T:
         """``analyse(frame)`` for the deployment ``owner``, made once per window content."""
-        key = ("model quality", id(owner), tuple(frame.columns), *(_content_key(frame[c].to_numpy()) for c in frame))
+        key = ("model quality", id(owner), tuple(frame.columns), *(self.content_of(frame[c].to_numpy()) for c in frame))
         return self.get(key, lambda: (owner, analyse(frame)))[1]
+
+    @staticmethod
+    def content_of(values: np.ndarray) -> Hashable:
+        """Equal for equal arrays: the dtype and bytes of numbers, else the dtype and the values."""
+        if values.dtype.kind in "biuf":
+            return (values.dtype.str, values.tobytes())
+        return (str(values.dtype), tuple(values.tolist()))
 
     def _window(self, names: tuple[str, ...], cells: tuple[tuple[str | None, ...], ...]) -> pd.DataFrame:
         table = np.empty((len(cells[0]) if cells else 0, len(cells)), dtype=object)
@@ -83,13 +90,6 @@ class SimulationCache:
         window = pd.DataFrame(table, columns=list(names))  # one block of text cells, as records_to_frame's
         self._windows[id(window)] = (window, cells)
         return window
-
-
-def _content_key(values: np.ndarray) -> Hashable:
-    """Equal for equal arrays: the dtype and bytes of numbers, else the dtype and the values."""
-    if values.dtype.kind in "biuf":
-        return (values.dtype.str, values.tobytes())
-    return (str(values.dtype), tuple(values.tolist()))
 
 
 def _csv_cells(values: np.ndarray) -> tuple[str | None, ...] | None:

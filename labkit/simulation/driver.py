@@ -24,7 +24,7 @@ from labkit.simulation.monitors import (
 )
 from labkit.simulation.cache import SimulationCache
 from labkit.simulation.result import Retrain, SimulationResult, _tables, _write
-from labkit.simulation.traffic import DriftSchedule, _capture, _score, _traffic
+from labkit.simulation.traffic import DriftSchedule, _capture_hour, _Hour, _score, _traffic
 
 __all__ = ["HOUR", "MIN_TRAINING_ROWS", "SIMULATION_START", "simulate"]
 
@@ -107,7 +107,7 @@ def simulate(
         ("deployment", id(scenario), seed),
         lambda: (scenario, _Deployment(scenario, scenario.train, scenario.baseline, 1, seed, cache)),
     )[1]
-    scored: dict[int, pd.DataFrame] = {}
+    scored: dict[int, _Hour] = {}
     records: dict[int, list[capture.CaptureRecord]] = {}
     arrivals: dict[int, list[ground_truth.LabelArrival]] = {}
     serving: list[int] = []
@@ -142,9 +142,8 @@ def simulate(
         serving.append(deployment.version)
         if h not in scored:  # score every remaining hour with the serving model in one call
             scored.update(_score(scenario, deployment.model, traffic, h))
-        frame = scored[h]
         records[h], arrivals[h], window = _capture_hour(
-            cache, frame, scenario, window_start, requests_per_hour, sampling_percentage, seeds[h],
+            cache, scored[h], scenario, window_start, requests_per_hour, sampling_percentage, seeds[h],
             label_delay_hours, in_memory=out is None,
         )  # fmt: skip
         if out is not None and records[h]:
@@ -171,31 +170,32 @@ def simulate(
                 a.record.event_id for a in arrivals.get(k, ()) if a.collected_at <= T
             )
             mq_input = _LabelledInput(
-                scored.get(k, frame.iloc[:0]),
+                scored.get(k),
                 frozenset(r.inference_id for r in records.get(k, ())),
                 landed,
                 target,
                 endpoint,
             )
-        dq = schedule.MonitoringSchedule(
-            DATA_QUALITY_SCHEDULE,
-            schedule.hourly(),
-            dq_input,
-            deployment.analyse_inputs,
-            reports,
-            seed=seed,
-        ).run(T)
-        mq = schedule.MonitoringSchedule(
-            MODEL_QUALITY_SCHEDULE,
-            schedule.hourly(),
-            mq_input,
-            deployment.analyse_quality,
-            reports,
-            "ModelQuality",
-            start_time_offset=f"-PT{label_delay_hours + 1}H",
-            end_time_offset=f"-PT{label_delay_hours}H",
-            seed=seed + 1,
-        ).run(T)
+        in_memory = out is None and window is not None
+        dq = _run(
+            cache,
+            schedule.MonitoringSchedule(DATA_QUALITY_SCHEDULE, schedule.hourly(), dq_input,
+                                        deployment.analyse_inputs, reports, seed=seed),
+            T,
+            ("data quality run", T, id(window), deployment, seed, endpoint) if in_memory else None,
+        )  # fmt: skip
+        mq_key = None
+        if out is None:  # the same labelled window, model and time: the same execution
+            mq_key = ("model quality run", T, deployment, seed, label_delay_hours, endpoint, *mq_input.content())
+        mq = _run(
+            cache,
+            schedule.MonitoringSchedule(MODEL_QUALITY_SCHEDULE, schedule.hourly(), mq_input,
+                                        deployment.analyse_quality, reports, "ModelQuality",
+                                        start_time_offset=f"-PT{label_delay_hours + 1}H",
+                                        end_time_offset=f"-PT{label_delay_hours}H", seed=seed + 1),
+            T,
+            mq_key,
+        )  # fmt: skip
         dq_runs.append(dq)
         mq_runs.append(mq)
         metrics.extend(dq.metrics + mq.metrics)
@@ -270,54 +270,9 @@ def simulate(
     return result
 
 
-def _capture_hour(
-    cache: SimulationCache,
-    frame: pd.DataFrame,
-    scenario: scenarios.Scenario,
-    start: datetime,
-    requests_per_hour: int,
-    sampling_percentage: float,
-    seed: int,
-    label_delay_hours: int,
-    *,
-    in_memory: bool,
-) -> tuple[list[capture.CaptureRecord], list[ground_truth.LabelArrival], pd.DataFrame | None]:
-    """The hour's captured records, its labels' arrivals and, in memory, the data-quality window.
-
-    In memory the monitors read the values from ``frame``, so the records carry the capture's
-    bookkeeping only (which requests were sampled, their ids and times) and the arrivals serve
-    only to say which labels landed when: neither depends on the values, so both are made once
-    per hour and kept in ``cache``. With files (``window`` None) both are made in full.
-    """
-    features, target = list(scenario.features), scenario.target
-    labels = frame[target].tolist()
-    if in_memory and not frame[target].isna().any():
-        ids = tuple(frame["inference_id"].tolist())
-        key = ("capture", start, requests_per_hour, sampling_percentage, seed, ids, label_delay_hours)
-        records, arrivals = cache.get(key, lambda: _bookkeeping(frame, features, labels, start, requests_per_hour,
-                                                                sampling_percentage, seed, label_delay_hours))  # fmt: skip
-        window = cache.window_frame(frame, features, _rows(frame, records))
-        if window is not None:
-            return records, arrivals, window
-    records = _capture(frame, features, start, requests_per_hour, sampling_percentage, seed)
-    truth = dict(zip(frame["inference_id"], labels))
-    arrivals = ground_truth.label_requests(records, [truth[r.inference_id] for r in records], seed=seed,
-                                           delay_hours=label_delay_hours)  # fmt: skip
-    return records, arrivals, None
-
-
-def _bookkeeping(frame, features, labels, start, requests_per_hour, sampling_percentage, seed, label_delay_hours):
-    records = _capture(frame, features, start, requests_per_hour, sampling_percentage, seed, payloads=False)
-    truth = dict(zip(frame["inference_id"], labels))
-    arrivals = ground_truth.label_requests(records, [truth[r.inference_id] for r in records], seed=seed,
-                                           delay_hours=label_delay_hours)  # fmt: skip
-    return records, arrivals
-
-
-def _rows(frame: pd.DataFrame, records: Sequence[capture.CaptureRecord]) -> np.ndarray:
-    """The positions in ``frame`` of the captured requests, in capture order."""
-    position = {inference_id: i for i, inference_id in enumerate(frame["inference_id"])}
-    return np.array([position[r.inference_id] for r in records], dtype=np.intp)
+def _run(cache: SimulationCache, monitoring: schedule.MonitoringSchedule, at: datetime, key) -> schedule.MonitoringExecution:
+    """The execution at ``at``; with a ``key`` (its input, model and time), made once and kept."""
+    return monitoring.run(at) if key is None else cache.get(key, lambda: monitoring.run(at))
 
 
 def _parse_time(text: str) -> datetime:

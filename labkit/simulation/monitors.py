@@ -29,6 +29,7 @@ from labkit import (
 )
 from labkit.data_quality.metrics import FEATURE_DIMENSION
 from labkit.simulation.cache import SimulationCache
+from labkit.simulation.traffic import _Hour
 
 __all__ = [
     "ACCURACY_MARGIN",
@@ -95,22 +96,34 @@ class _WindowInput:
 class _LabelledInput:
     """In memory: the window's captured predictions that have a landed label (the merge's result)."""
 
-    scored: pd.DataFrame  # the window's requests: inference_id, prediction, probability, target
+    hour: _Hour | None  # the window's scored requests: inference_id, prediction, probability, target
     captured: frozenset[str]  # inference ids that were captured
     labelled: frozenset[str]  # inference ids whose label has landed
     target: str
     endpoint_name: str
 
-    def read_window(self, start: datetime, end: datetime) -> schedule.WindowData:
-        ids = self.scored["inference_id"].tolist() if len(self.scored) else []
+    def _selected(self) -> tuple[np.ndarray, int]:
+        """Which requests were captured and labelled, and how many were captured."""
+        ids = self.hour["inference_id"].tolist() if self.hour is not None else []
         captured = np.fromiter((i in self.captured for i in ids), dtype=bool, count=len(ids))
         keep = captured & np.fromiter((i in self.labelled for i in ids), dtype=bool, count=len(ids))
+        return keep, int(captured.sum())
+
+    def content(self) -> tuple:
+        """Equal for inputs whose ``read_window`` gives equal windows."""
+        keep, captured = self._selected()
+        columns = ("prediction", "probability", self.target)
+        return (captured, *(SimulationCache.content_of(self.hour[c][keep]) for c in columns)) if keep.any() else (captured,)
+
+    def read_window(self, start: datetime, end: datetime) -> schedule.WindowData:
+        keep, captured = self._selected()
         if not keep.any():
-            return schedule.WindowData(pd.DataFrame(), int(captured.sum()))
-        frame = pd.DataFrame({"prediction": self.scored["prediction"].array[keep],
-                              "probability": self.scored["probability"].array[keep],
-                              "label": self.scored[self.target].array[keep]})  # fmt: skip
-        return schedule.WindowData(frame, int(captured.sum()))
+            return schedule.WindowData(pd.DataFrame(), captured)
+        scored = self.hour.frame
+        frame = pd.DataFrame({"prediction": scored["prediction"].array[keep],
+                              "probability": scored["probability"].array[keep],
+                              "label": scored[self.target].array[keep]})  # fmt: skip
+        return schedule.WindowData(frame, captured)
 
 
 @dataclass(frozen=True)

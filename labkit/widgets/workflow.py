@@ -188,11 +188,12 @@ class WorkflowApp(WidgetApp):
             self.figure.clear()
             self.figure.set_layout_engine("constrained")
             self.axes = self.figure.subplots(4, 1, sharex=True, height_ratios=[0.8, 1.4, 1, 0.5])
-        self._alarm = figures.timeline(self.axes, view.simulation, view.history, features=[self.drift.feature])
+        self._alarm = figures.timeline(self.axes, view.simulation, view.history, features=[self.drift.feature],
+                                       full_range=True)  # fmt: skip
         self.live(*self._alarm.artists)
 
     def update(self, view: WorkflowView) -> bool:
-        """Alarm settings on the same simulation redraw the alarm's parts only."""
+        """Another alarm or another drift of the same traffic redraws the lines that moved only."""
         return self._alarm.show(view.history, view.simulation)
 
     def table(self, view: WorkflowView) -> pd.DataFrame:
