@@ -328,3 +328,53 @@ def test_the_simulation_gives_the_same_numbers_as_before(name, tmp_path):
     expected = json.loads(FINGERPRINTS.read_text())[name]
     changed = differences(expected, found)
     assert not changed, f"{len(changed)} part(s) changed, first: {', '.join(changed[:8])}"
+
+
+# --- the same numbers through a SimulationCache -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shared_cache() -> simulation.SimulationCache:
+    """One cache for every case below, first filled by other drifts of the same traffic."""
+    cache = simulation.SimulationCache()
+    for drift in (simulation.DriftSchedule(2, "periodic", period_hours=6), simulation.DriftSchedule(12, "sudden")):
+        simulation.simulate("credit", drift=drift, days=1, requests_per_hour=60, outage_hours=(3,), seed=0, cache=cache)
+    return cache
+
+
+@pytest.mark.parametrize("name", list(FINGERPRINT_CASES))
+def test_a_shared_cache_gives_the_same_numbers(name, shared_cache, tmp_path):
+    case = dict(FINGERPRINT_CASES[name])
+    drift = simulation.DriftSchedule(**case.pop("drift"))
+    root = tmp_path / "out" if case.pop("files", False) else None
+    if root is not None:
+        case.update(output_dir=root, merge_files=True)
+    result = simulation.simulate(case.pop("scenario"), drift=drift, cache=shared_cache, **case)
+    changed = differences(json.loads(FINGERPRINTS.read_text())[name], fingerprint(result, root))
+    assert not changed, f"{len(changed)} part(s) changed, first: {', '.join(changed[:8])}"
+
+
+def test_the_window_is_the_text_the_capture_carries():
+    """The in-memory data-quality window equals records_to_frame's decoding of the captured CSV."""
+    import numpy as np
+
+    from labkit import capture
+
+    frame = pd.DataFrame({
+        "text": ["plain", "a, comma", 'a "quote"', " lead", "", None, "x" * 3, "ünï", "'", "trail "],
+        "number": [0.1, 1e-7, -0.0, np.nan, 1e300, 2.5, 3.0, -1.25, 0.3333333333333333, 7.0],
+        "integer": [1, -2, 0, 10**12, 5, 6, 7, 8, 9, 10],
+        "flag": [True, False] * 5,
+        "small": np.array([0.1, 0.2] * 5, dtype=np.float32),
+    })  # fmt: skip
+    records = capture.capture_requests(frame, [0] * len(frame), start_time=simulation.SIMULATION_START,
+                                       sampling_percentage=70, seed=5)  # fmt: skip
+    decoded, quarantined = capture.records_to_frame(records, list(frame.columns))
+    rows = np.array([int((r.inference_time - simulation.SIMULATION_START).total_seconds() * len(frame) / 3600)
+                     for r in records])  # fmt: skip
+    window = simulation.SimulationCache().window_frame({c: frame[c].to_numpy() for c in frame}, rows)
+    assert not quarantined and 0 < len(rows) < len(frame)
+    assert window.astype(object).values.tolist() == decoded.values.tolist()
+    assert list(window.columns) == list(decoded.columns)
+    broken = {"text": np.array(["two\nlines"], dtype=object)}
+    assert simulation.SimulationCache().window_frame(broken, np.array([0])) is None  # read from records instead

@@ -87,7 +87,7 @@ class SimulationCache:
         table = np.empty((len(cells[0]) if cells else 0, len(cells)), dtype=object)
         for j, column in enumerate(cells):
             table[:, j] = column
-        window = pd.DataFrame(table, columns=list(names))  # one block of text cells, as records_to_frame's
+        window = pd.DataFrame(table, columns=list(names), dtype=object)  # text cells, as records_to_frame's
         self._windows[id(window)] = (window, cells)
         return window
 

@@ -119,10 +119,8 @@ class _LabelledInput:
         keep, captured = self._selected()
         if not keep.any():
             return schedule.WindowData(pd.DataFrame(), captured)
-        scored = self.hour.frame
-        frame = pd.DataFrame({"prediction": scored["prediction"].array[keep],
-                              "probability": scored["probability"].array[keep],
-                              "label": scored[self.target].array[keep]})  # fmt: skip
+        frame = pd.DataFrame({name: self.hour.values(column, keep) for name, column in
+                              (("prediction", "prediction"), ("probability", "probability"), ("label", self.target))})  # fmt: skip
         return schedule.WindowData(frame, captured)
 
 

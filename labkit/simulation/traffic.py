@@ -115,6 +115,11 @@ class _Hour:
     def __getitem__(self, name: str) -> np.ndarray:
         return self._columns[name][self.start : self.stop]
 
+    def values(self, name: str, rows: np.ndarray) -> Any:
+        """``rows`` of a column with the frame's dtype (a numpy array, or an extension array)."""
+        column = self[name]
+        return column[rows] if self._scored[name].dtype == column.dtype else self.frame[name].array[rows]
+
     @cached_property
     def frame(self) -> pd.DataFrame:
         return self._scored.iloc[self.start : self.stop].reset_index(drop=True)
