@@ -362,7 +362,7 @@ def test_the_window_is_the_text_the_capture_carries():
 
     frame = pd.DataFrame({
         "text": ["plain", "a, comma", 'a "quote"', " lead", "", None, "x" * 3, "ünï", "'", "trail "],
-        "number": [0.1, 1e-7, -0.0, np.nan, 1e300, 2.5, 3.0, -1.25, 0.3333333333333333, 7.0],
+        "number": [0.1, 1e-7, -0.0, np.nan, 1e300, 2.5, 3.0, -1.25, 0.3333333333333333, np.inf],
         "integer": [1, -2, 0, 10**12, 5, 6, 7, 8, 9, 10],
         "flag": [True, False] * 5,
         "small": np.array([0.1, 0.2] * 5, dtype=np.float32),
@@ -378,3 +378,14 @@ def test_the_window_is_the_text_the_capture_carries():
     assert list(window.columns) == list(decoded.columns)
     broken = {"text": np.array(["two\nlines"], dtype=object)}
     assert simulation.SimulationCache().window_frame(broken, np.array([0])) is None  # read from records instead
+
+
+def test_values_python_finds_equal_but_that_write_differently_are_not_confused():
+    import numpy as np
+
+    cache = simulation.SimulationCache()
+    first = cache.window_frame({"v": np.array([1, 0.0, "a"], dtype=object)}, np.arange(3))
+    second = cache.window_frame({"v": np.array([1.0, -0.0, "a"], dtype=object)}, np.arange(3))
+    third = cache.window_frame({"v": np.array([True, 0.0, "a"], dtype=object)}, np.arange(3))
+    assert [c[0] for c in (first.values, second.values, third.values)] == [["1"], ["1.0"], ["True"]]
+    assert second.values[1, 0] == "-0.0" and first.values[1, 0] == "0.0"

@@ -162,7 +162,7 @@ def _capture_hour(
     """
     features, labels = list(scenario.features), hour[scenario.target]
     ids = hour["inference_id"]
-    if in_memory and not pd.isna(labels).any():
+    if in_memory and not (pd.isna(labels).any() or (labels.dtype == object and (labels == "").any())):
         key = ("capture", start, requests_per_hour, sampling_percentage, seed, tuple(ids.tolist()), label_delay_hours)
         records, arrivals = cache.get(key, lambda: _label(hour.frame, features, scenario.target, start, requests_per_hour,
                                                           sampling_percentage, seed, label_delay_hours, payloads=False))  # fmt: skip
