@@ -117,8 +117,8 @@ class AlarmView(ArtistView):
     @property
     def artists(self) -> list:
         data = [*self.drift_lines.values(), self.accuracy_line, *self.onset_lines]
-        return [*(a for a in data if a is not None), self.threshold_line, self.legend,
-                *self.state_spans.values(), self.pages, *self.overlays]  # fmt: skip
+        return list(dict.fromkeys([*(a for a in data if a is not None), self.threshold_line, self.legend,
+                                   *self.state_spans.values(), self.pages, *self.overlays]))  # fmt: skip
 
     def show(self, history: Any, result: Any = None) -> bool:
         """Another alarm on the same simulation, or (``full_range``) on another simulation of the
@@ -133,7 +133,6 @@ class AlarmView(ArtistView):
         pages = _page_hours(self.result, history)
         self.pages.set_offsets(np.column_stack([pages, [0.5] * len(pages)]) if pages else np.empty((0, 2)))
         return True
-
 
     def _move_to(self, result: Any) -> bool:
         """Move the drift's lines to ``result``; False if its traffic or retraining differ."""
@@ -221,7 +220,7 @@ def timeline(
     shown = (
         list(features) if features is not None else sorted(d["feature"].unique()) if len(d) else []
     )
-    lines = {}
+    drift_lines = {}
     for feature in shown:
         rows = d[d["feature"] == feature]
         strong = feature == alarm_feature
@@ -233,7 +232,7 @@ def timeline(
             alpha=1 if strong else 0.6,
             label=f"{feature} (alarm metric)" if strong else None,
         )
-        lines[feature] = line
+        drift_lines[feature] = line
     threshold_line = drift_ax.axhline(
         history.alarm.threshold, color=THRESHOLD_COLOR, ls=":", lw=1, label=_threshold_label(history)
     )
@@ -256,7 +255,7 @@ def timeline(
     if full_range:
         drift_ax.set_ylim(-0.02, 1.02)  # a distance (or a p-value) lies in [0, 1], so does accuracy
         metric_ax.set_ylim(-0.02, 1.02)
-        view.drift_lines, view.accuracy_line = lines, accuracy_line
+        view.drift_lines, view.accuracy_line = drift_lines, accuracy_line
     offset = result.start
     for ax in axes:
         lines = [ax.axvline(result.drift.onset_hour - 0.5, color=VIOLATION_COLOR, ls="--", lw=1)]
