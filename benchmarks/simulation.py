@@ -3,8 +3,9 @@
 Times ``simulation.simulate`` for 7 days (168 hourly data-quality and model-quality executions,
 the alarm, the EventBridge rule and its retraining) in memory and with every file written, and
 ``WorkflowApp``'s reaction to a control change: an alarm setting (re-evaluated on cached
-metrics) and a new drift shape (a new simulation). Each time is the median of ``--repeat`` runs,
-after one warm-up run (imports and first-call caches are not timed).
+metrics), a new drift shape or onset (a new simulation sharing the app's ``SimulationCache``),
+and the plain way, the same 3 days simulated anew without the cache. Each time is the median of
+``--repeat`` runs, after one warm-up run (imports and first-call caches are not timed).
 
     python benchmarks/simulation.py             # 100 requests an hour, 3 repeats
 
@@ -81,9 +82,16 @@ def main() -> None:
         alarm_changes.append(time.perf_counter() - start)
     shapes = [s for s in simulation.SHAPES if s != app.values["drift_shape"]]
     drift_changes = [timed(lambda s=s: app.set(drift_shape=s), 1) for s in shapes]
+    onsets = [0, 12, 24, 47, 59, 71]  # widget_reaction.py's spread over the slider, the default (36) left out
+    onset_changes = [timed(lambda o=o: app.set(drift_onset_hour=o), 1) for o in onsets]
+    playground = {"days": 3, "requests_per_hour": 100, "retrain": False, "outage_hours": (2, 3), "seed": 0}
+    plain = [timed(lambda o=o: simulation.simulate(credit, drift=simulation.DriftSchedule(o), **playground), 1)
+             for o in onsets[: args.repeat]]  # fmt: skip
     rows += [
         ("WorkflowApp: alarm control change (median)", statistics.median(alarm_changes)),
         ("WorkflowApp: new drift shape, 3 days (median)", statistics.median(drift_changes)),
+        ("WorkflowApp: new drift onset, 3 days (median)", statistics.median(onset_changes)),
+        ("plain: simulate the 3 days anew, no cache (median)", statistics.median(plain)),
     ]
     width = max(len(name) for name, _ in rows)
     print(f"{'what':<{width}}  seconds")

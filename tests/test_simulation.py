@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -204,3 +207,185 @@ def test_the_executions_frame_lists_each_execution_and_its_window(run):
     from labkit import schedule
 
     assert set(frame.loc[frame["status"] == "Failed", "FailureReason"]) == {schedule.NO_DATA_FAILURE_REASON}
+
+
+# --- the same numbers as before: fingerprints of whole simulations -------------------------------
+#
+# Each case's SimulationResult is reduced to digests of everything it holds: the timeline, the
+# distances, every execution's summary, window, statistics, violations, drift, metrics and report
+# folder, the alarm's datapoints, states and changes, the events, the retrains, and (with an
+# output_dir) every file written. tests/fixtures/simulation/fingerprints.json holds the digests
+# the simulation gave before it was made faster (main at 45e740d); a speed-up that changes a
+# single number fails here, naming the part and the execution. To record new fingerprints after
+# an intended change of the numbers: LABKIT_WRITE_FINGERPRINTS=1 pytest tests/test_simulation.py
+
+FINGERPRINTS = Path(__file__).parent / "fixtures" / "simulation" / "fingerprints.json"
+FINGERPRINT_CASES = {
+    "sudden, retraining, an outage": {
+        "scenario": "credit", "seed": 0, "drift": {"onset_hour": 8, "shape": "sudden"}, "days": 1,
+        "requests_per_hour": 60, "outage_hours": (3,), "retrain_hours": 4,
+    },
+    "gradual, sampled, another scenario seed": {
+        "scenario": "credit", "seed": 1, "drift": {"onset_hour": 5, "shape": "gradual", "ramp_hours": 6},
+        "days": 1, "requests_per_hour": 50, "sampling_percentage": 70, "retrain": False,
+    },
+    "periodic, retraining, labels 1 h late": {
+        "scenario": "credit", "seed": 2, "drift": {"onset_hour": 10, "shape": "periodic", "period_hours": 8},
+        "days": 2, "requests_per_hour": 40, "outage_hours": (0, 1), "label_delay_hours": 1, "retrain_hours": 6,
+    },
+    "sparse capture": {
+        "scenario": "credit", "seed": 4, "drift": {"onset_hour": 3, "shape": "sudden", "shift_sd": -1.5},
+        "days": 1, "requests_per_hour": 20, "sampling_percentage": 10,
+    },
+    "notebook 05's playground": {
+        "scenario": "credit", "seed": 0, "drift": {"onset_hour": 50, "shape": "gradual"}, "days": 3,
+        "requests_per_hour": 100, "outage_hours": (2, 3), "retrain": False,
+    },
+    "files written and merged": {
+        "scenario": "credit", "seed": 3, "drift": {"onset_hour": 6, "shape": "sudden"}, "days": 1,
+        "requests_per_hour": 40, "outage_hours": (2,), "files": True,
+    },
+}  # fmt: skip
+
+
+def _digest(value) -> str:
+    text = json.dumps(value, default=str, ensure_ascii=False)  # floats by repr: every bit counts
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _frame_digest(frame: pd.DataFrame) -> str:
+    return _digest([list(frame.columns), [str(t) for t in frame.dtypes], frame.astype(object).values.tolist()])
+
+
+def _execution_fingerprint(e, root: Path | None) -> dict[str, str]:
+    out = {
+        "summary": _digest([e.to_dict(), e.window_start, e.window_end, [(s.value, t) for s, t in e.history],
+                            e.item_count, e.n_quarantined, e.failure_reason]),
+        "output_path": _digest(None if e.output_path is None else e.output_path.relative_to(root).as_posix()),
+        "metrics": _digest([m.to_dict() for m in e.metrics]),
+    }  # fmt: skip
+    report = e.report
+    if report is None:
+        return out
+    out["statistics"] = _digest(report.statistics.to_dict())
+    out["violations"] = _digest(report.violations.to_dict())
+    if e.monitoring_type == "DataQuality":
+        out["drift"] = _digest({k: [d.value, d.threshold, d.method] for k, d in report.drift.items()})
+        out["window"] = _digest([{k: vars(c) for k, c in report.type_counts.items()}, dict(report.distinct_counts),
+                                 report.window_constraints.to_dict()])  # fmt: skip
+    else:
+        out["notes"] = _digest(list(report.notes))
+    return out
+
+
+def fingerprint(result: simulation.SimulationResult, root: Path | None = None) -> dict:
+    """Digests of everything a simulation produced (see the comment above FINGERPRINTS)."""
+    history = result.alarm_history
+    out = {
+        "timeline": _frame_digest(result.timeline),
+        "distances": _frame_digest(result.distances),
+        "metrics": _frame_digest(result.metrics),
+        "alarm": _digest([result.alarm.to_dict(), sorted(history.datapoints.items()), history.states,
+                          [c.history_item() for c in history.changes], [c.actions for c in history.changes]]),
+        "events": _digest(list(result.events)),
+        "retrains": _digest([vars(r) for r in result.retrains]),
+        "data_quality": [_execution_fingerprint(e, root) for e in result.executions],
+        "model_quality": [_execution_fingerprint(e, root) for e in result.model_quality_executions],
+    }  # fmt: skip
+    if root is not None:
+        out["files"] = {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()[:16]
+                        for p in sorted(root.rglob("*")) if p.is_file()}  # fmt: skip
+    return out
+
+
+def simulate_case(case: dict, tmp_path: Path) -> tuple[simulation.SimulationResult, Path | None]:
+    kwargs = dict(case)
+    drift = simulation.DriftSchedule(**kwargs.pop("drift"))
+    root = tmp_path / "out" if kwargs.pop("files", False) else None
+    if root is not None:
+        kwargs.update(output_dir=root, merge_files=True)
+    return simulation.simulate(kwargs.pop("scenario"), drift=drift, **kwargs), root
+
+
+def differences(expected, found, where: str = "") -> list[str]:
+    """The paths at which two fingerprints differ, e.g. ``data_quality[37].statistics``."""
+    if isinstance(expected, dict) and isinstance(found, dict):
+        return [d for k in dict.fromkeys([*expected, *found])
+                for d in differences(expected.get(k), found.get(k), f"{where}.{k}" if where else k)]  # fmt: skip
+    if isinstance(expected, list) and isinstance(found, list) and len(expected) == len(found):
+        return [d for i, (a, b) in enumerate(zip(expected, found)) for d in differences(a, b, f"{where}[{i}]")]
+    return [] if expected == found else [where or "(whole)"]
+
+
+@pytest.mark.parametrize("name", list(FINGERPRINT_CASES))
+def test_the_simulation_gives_the_same_numbers_as_before(name, tmp_path):
+    result, root = simulate_case(FINGERPRINT_CASES[name], tmp_path)
+    found = fingerprint(result, root)
+    if os.environ.get("LABKIT_WRITE_FINGERPRINTS"):
+        stored = json.loads(FINGERPRINTS.read_text()) if FINGERPRINTS.exists() else {}
+        FINGERPRINTS.parent.mkdir(parents=True, exist_ok=True)
+        FINGERPRINTS.write_text(json.dumps({**stored, name: found}, indent=1) + "\n")
+    expected = json.loads(FINGERPRINTS.read_text())[name]
+    changed = differences(expected, found)
+    assert not changed, f"{len(changed)} part(s) changed, first: {', '.join(changed[:8])}"
+
+
+# --- the same numbers through a SimulationCache -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shared_cache() -> simulation.SimulationCache:
+    """One cache for every case below, first filled by other drifts of the same traffic."""
+    cache = simulation.SimulationCache()
+    for drift in (simulation.DriftSchedule(2, "periodic", period_hours=6), simulation.DriftSchedule(12, "sudden")):
+        simulation.simulate("credit", drift=drift, days=1, requests_per_hour=60, outage_hours=(3,), seed=0, cache=cache)
+    return cache
+
+
+@pytest.mark.parametrize("name", list(FINGERPRINT_CASES))
+def test_a_shared_cache_gives_the_same_numbers(name, shared_cache, tmp_path):
+    case = dict(FINGERPRINT_CASES[name])
+    drift = simulation.DriftSchedule(**case.pop("drift"))
+    root = tmp_path / "out" if case.pop("files", False) else None
+    if root is not None:
+        case.update(output_dir=root, merge_files=True)
+    result = simulation.simulate(case.pop("scenario"), drift=drift, cache=shared_cache, **case)
+    changed = differences(json.loads(FINGERPRINTS.read_text())[name], fingerprint(result, root))
+    assert not changed, f"{len(changed)} part(s) changed, first: {', '.join(changed[:8])}"
+
+
+def test_the_window_is_the_text_the_capture_carries():
+    """The in-memory data-quality window equals records_to_frame's decoding of the captured CSV."""
+    import numpy as np
+
+    from labkit import capture
+
+    frame = pd.DataFrame({
+        "text": ["plain", "a, comma", 'a "quote"', " lead", "", None, "x" * 3, "ünï", "'", "trail "],
+        "number": [0.1, 1e-7, -0.0, np.nan, 1e300, 2.5, 3.0, -1.25, 0.3333333333333333, np.inf],
+        "integer": [1, -2, 0, 10**12, 5, 6, 7, 8, 9, 10],
+        "flag": [True, False] * 5,
+        "small": np.array([0.1, 0.2] * 5, dtype=np.float32),
+    })  # fmt: skip
+    records = capture.capture_requests(frame, [0] * len(frame), start_time=simulation.SIMULATION_START,
+                                       sampling_percentage=70, seed=5)  # fmt: skip
+    decoded, quarantined = capture.records_to_frame(records, list(frame.columns))
+    rows = np.array([int((r.inference_time - simulation.SIMULATION_START).total_seconds() * len(frame) / 3600)
+                     for r in records])  # fmt: skip
+    window = simulation.SimulationCache().window_frame({c: frame[c].to_numpy() for c in frame}, rows)
+    assert not quarantined and 0 < len(rows) < len(frame)
+    assert window.astype(object).values.tolist() == decoded.values.tolist()
+    assert list(window.columns) == list(decoded.columns)
+    broken = {"text": np.array(["two\nlines"], dtype=object)}
+    assert simulation.SimulationCache().window_frame(broken, np.array([0])) is None  # read from records instead
+
+
+def test_values_python_finds_equal_but_that_write_differently_are_not_confused():
+    import numpy as np
+
+    cache = simulation.SimulationCache()
+    first = cache.window_frame({"v": np.array([1, 0.0, "a"], dtype=object)}, np.arange(3))
+    second = cache.window_frame({"v": np.array([1.0, -0.0, "a"], dtype=object)}, np.arange(3))
+    third = cache.window_frame({"v": np.array([True, 0.0, "a"], dtype=object)}, np.arange(3))
+    assert [c[0] for c in (first.values, second.values, third.values)] == [["1"], ["1.0"], ["True"]]
+    assert second.values[1, 0] == "-0.0" and first.values[1, 0] == "0.0"

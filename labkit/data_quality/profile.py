@@ -16,8 +16,9 @@ need them (it is String after all) the engine counts them again in a second pass
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -106,9 +107,22 @@ class ColumnProfile:
         self.value_limit = value_limit
         self.hll = HyperLogLog()
         self._unhashed: list[ColumnText] = []  # typed chunks, hashed only if a count is asked for
+        self._derived: dict[Any, tuple[Any, Any]] = {}  # see derived(); forgotten on every change
+
+    def derived(self, key: Hashable, make: Callable[[], Any], *, of: object = None) -> Any:
+        """``make()``, computed once for the column as it is now: ``add``, ``merge`` and new value
+        counts forget it. ``of``: an object the result also depends on, matched by identity (a
+        baseline feature), so a column profiled once and monitored again (the workflow
+        simulation's unchanged columns) is not measured again.
+        """
+        kept = self._derived.get(key)
+        if kept is None or kept[0] is not of:
+            kept = self._derived[key] = (of, make())
+        return kept[1]
 
     def add(self, chunk: ColumnText) -> ColumnProfile:
         """Absorb the next chunk of this column (rows in file order)."""
+        self._derived = {}
         counts = chunk.type_counts()
         self.classes += np.array(
             [counts.null, counts.fractional, counts.integral, counts.boolean, counts.string]
@@ -132,6 +146,7 @@ class ColumnProfile:
 
     def count_values(self, texts: Iterable[str], counts: Iterable[int]) -> None:
         """Add occurrences of texts to the value counts."""
+        self._derived = {}
         values = self.values if self.values is not None else {}
         for text, count in zip(texts, counts):
             values[text] = values.get(text, 0) + count
@@ -141,6 +156,7 @@ class ColumnProfile:
 
     def merge(self, other: ColumnProfile) -> ColumnProfile:
         """Combine with the profile of other rows of the same column (a chunk or a partition)."""
+        self._derived = {}
         self.classes += other.classes
         self.moments.merge(other.moments)
         self.kll.merge(other.kll)
@@ -179,7 +195,7 @@ class ColumnProfile:
     def distinct_count(self) -> int:
         """Distinct present texts, estimated by HyperLogLog++ as Deequ's ApproxCountDistinct does."""
         self._hash_pending()
-        return self.hll.count()
+        return self.derived("distinct count", self.hll.count)
 
     def sketch(self) -> KLLSketch:
         """The KLL sketch of the Integral and Fractional values."""

@@ -213,6 +213,11 @@ def statistics_from_columns(
 
 
 def _feature(name: str, column: ColumnProfile, path: str | Path | None) -> FeatureStatistics:
+    return column.derived(("feature statistics", name, None if path is None else str(path)),
+                          lambda: _new_feature(name, column, path))  # fmt: skip
+
+
+def _new_feature(name: str, column: ColumnProfile, path: str | Path | None) -> FeatureStatistics:
     counts = column.type_counts()
     inferred = counts.inferred_type
     if inferred in NUMERIC_TYPES:

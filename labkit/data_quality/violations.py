@@ -154,7 +154,8 @@ def measure_drift(
         config = constraints.config_for(feature.name)
         if column is None or config.perform_comparison == "Disabled":
             continue
-        drift = _feature_drift(feature.inferred_type, feature, column, config)
+        drift = column.derived(("drift", config), lambda: _feature_drift(feature.inferred_type, feature, column, config),
+                               of=feature)  # fmt: skip
         if drift is not None:
             out[feature.name] = drift
     return out

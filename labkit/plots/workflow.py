@@ -103,20 +103,27 @@ def workflow_diagram(ax: Any, *, highlight: int | None = None) -> None:
 
 class AlarmView(ArtistView):
     """The alarm's parts of ``timeline`` (threshold, state bar, pages); ``show`` redraws them for
-    the same simulation evaluated with other alarm settings."""
+    the same simulation evaluated with other alarm settings. A ``timeline(..., full_range=True)``
+    view also moves the drift's parts (distances, accuracy, onset) to another simulation of the
+    same traffic."""
 
     def __init__(self, result: Any, threshold_line, legend, state_spans: dict, pages) -> None:
         self.result, self.threshold_line, self.legend = result, threshold_line, legend
         self.state_spans, self.pages = state_spans, pages
         self.overlays: list = []  # the state bar's onset and swap lines, drawn over the spans
+        self.drift_lines: dict[str, Any] = {}  # feature -> its distance line (full_range only)
+        self.accuracy_line, self.onset_lines = None, []
 
     @property
     def artists(self) -> list:
-        return [self.threshold_line, self.legend, *self.state_spans.values(), self.pages, *self.overlays]
+        data = [*self.drift_lines.values(), self.accuracy_line, *self.onset_lines]
+        return list(dict.fromkeys([*(a for a in data if a is not None), self.threshold_line, self.legend,
+                                   *self.state_spans.values(), self.pages, *self.overlays]))  # fmt: skip
 
     def show(self, history: Any, result: Any = None) -> bool:
-        """Another alarm on the same simulation; False for another simulation (draw anew)."""
-        if result is not None and result is not self.result:
+        """Another alarm on the same simulation, or (``full_range``) on another simulation of the
+        same traffic; False when the figure must be drawn anew."""
+        if result is not None and result is not self.result and not self._move_to(result):
             return False
         self.threshold_line.set_ydata([history.alarm.threshold] * 2)
         self.legend.get_texts()[-1].set_text(_threshold_label(history))
@@ -125,6 +132,24 @@ class AlarmView(ArtistView):
             collection.set_verts([[(a, 0), (a + w, 0), (a + w, 1), (a, 1)] for a, w in spans.get(state, [])])
         pages = _page_hours(self.result, history)
         self.pages.set_offsets(np.column_stack([pages, [0.5] * len(pages)]) if pages else np.empty((0, 2)))
+        return True
+
+    def _move_to(self, result: Any) -> bool:
+        """Move the drift's lines to ``result``; False if its traffic or retraining differ."""
+        old, new = self.result.timeline, result.timeline
+        same = ["hour", "requests", "captured"]
+        if (self.accuracy_line is None or len(old) != len(new) or not old[same].equals(new[same])
+                or not old["data_quality_status"].eq("Failed").equals(new["data_quality_status"].eq("Failed"))
+                or self.result.retrains or result.retrains):  # fmt: skip
+            return False
+        d = result.distances
+        for feature, line in self.drift_lines.items():
+            rows = d[d["feature"] == feature]
+            line.set_data(rows["hour"], rows["distance"])
+        self.accuracy_line.set_data(new["hour"], new["accuracy"])
+        for line in self.onset_lines:
+            line.set_xdata([result.drift.onset_hour - 0.5] * 2)
+        self.result = result
         return True
 
 
@@ -153,13 +178,20 @@ def _page_hours(result: Any, history: Any) -> list[float]:
 
 
 def timeline(
-    axes: Sequence[Any], result: Any, history: Any = None, *, features: Sequence[str] | None = None
+    axes: Sequence[Any],
+    result: Any,
+    history: Any = None,
+    *,
+    features: Sequence[str] | None = None,
+    full_range: bool = False,
 ) -> AlarmView:
     """Four stacked panels over the simulated hours: traffic, drift distance per feature, accuracy,
     alarm state; dashed line = drift onset, triangles = pages, green lines = model swaps.
 
     ``history`` replaces the simulation's own alarm history (an alarm re-evaluated on its metrics).
     Returns the view a playground moves (``show``) when only the alarm's settings change.
+    ``full_range``: distance and accuracy on their whole 0–1 range, so the view can also move
+    them to another simulation of the same traffic without new axes.
     """
     from matplotlib.collections import PolyCollection
 
@@ -188,10 +220,11 @@ def timeline(
     shown = (
         list(features) if features is not None else sorted(d["feature"].unique()) if len(d) else []
     )
+    drift_lines = {}
     for feature in shown:
         rows = d[d["feature"] == feature]
         strong = feature == alarm_feature
-        drift_ax.plot(
+        (line,) = drift_ax.plot(
             rows["hour"],
             rows["distance"],
             lw=1.8 if strong else 0.8,
@@ -199,12 +232,13 @@ def timeline(
             alpha=1 if strong else 0.6,
             label=f"{feature} (alarm metric)" if strong else None,
         )
+        drift_lines[feature] = line
     threshold_line = drift_ax.axhline(
         history.alarm.threshold, color=THRESHOLD_COLOR, ls=":", lw=1, label=_threshold_label(history)
     )
     drift_ax.set_ylabel("drift distance\nper feature")
     legend = drift_ax.legend(loc="upper left", fontsize=SMALL_FONT)
-    metric_ax.plot(hours, t["accuracy"], color=BASELINE_COLOR, marker=".", ms=3, lw=1)
+    (accuracy_line,) = metric_ax.plot(hours, t["accuracy"], color=BASELINE_COLOR, marker=".", ms=3, lw=1)
     metric_ax.set_ylabel("accuracy\n(labels late)")
     state_spans = {}
     for state, colour in STATE_COLORS.items():  # one collection per state, even if empty for now
@@ -218,9 +252,15 @@ def timeline(
     )
     pages = state_ax.scatter([], [], marker="v", s=60, color="black", zorder=4, transform=state_ax.get_xaxis_transform())
     view = AlarmView(result, threshold_line, legend, state_spans, pages)
+    if full_range:
+        drift_ax.set_ylim(-0.02, 1.02)  # a distance (or a p-value) lies in [0, 1], so does accuracy
+        metric_ax.set_ylim(-0.02, 1.02)
+        view.drift_lines, view.accuracy_line = drift_lines, accuracy_line
     offset = result.start
     for ax in axes:
         lines = [ax.axvline(result.drift.onset_hour - 0.5, color=VIOLATION_COLOR, ls="--", lw=1)]
+        if full_range:
+            view.onset_lines.append(lines[0])
         for r in result.retrains:
             lines.append(ax.axvline((r.time - offset).total_seconds() / 3600 - 0.5, color=OK_COLOR, lw=1.5))
         if ax is state_ax:

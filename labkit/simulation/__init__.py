@@ -15,6 +15,7 @@ Everything is seeded: the same arguments give the same ``SimulationResult``, tim
 
 from __future__ import annotations
 
+from labkit.simulation.cache import SimulationCache
 from labkit.simulation.driver import SIMULATION_START, simulate
 from labkit.simulation.monitors import drift_alarm
 from labkit.simulation.result import Retrain, SimulationResult, reevaluate
@@ -34,6 +35,7 @@ __all__ = [
     "SIMULATION_START",
     "DriftSchedule",
     "Retrain",
+    "SimulationCache",
     "SimulationResult",
     "drift_alarm",
     "reevaluate",

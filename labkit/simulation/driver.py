@@ -19,10 +19,12 @@ from labkit.simulation.monitors import (
     _Deployment,
     _FileLabelledInput,
     _LabelledInput,
+    _WindowInput,
     drift_alarm,
 )
+from labkit.simulation.cache import SimulationCache
 from labkit.simulation.result import Retrain, SimulationResult, _tables, _write
-from labkit.simulation.traffic import DriftSchedule, _capture, _score, _traffic
+from labkit.simulation.traffic import DriftSchedule, _capture_hour, _Hour, _score, _traffic
 
 __all__ = ["HOUR", "MIN_TRAINING_ROWS", "SIMULATION_START", "simulate"]
 
@@ -57,6 +59,7 @@ def simulate(
     merge_files: bool = False,
     seed: int = 0,
     progress: bool = False,
+    cache: SimulationCache | None = None,
 ) -> SimulationResult:
     """Run ``days`` × 24 hours of the monitoring workflow and return the timeline.
 
@@ -76,6 +79,9 @@ def simulate(
         truth from the files and merges them (``model_quality.merge_ground_truth``), as the
         service does; slower, so off by default (the same numbers either way).
     progress : show a tqdm progress bar.
+    cache : a ``SimulationCache`` shared with other calls: work that does not depend on the
+        drift (the first model, the requests before they drift, each unchanged column's
+        profile) is done once across them. The same numbers with or without it.
     """
     from tqdm.auto import tqdm
 
@@ -95,9 +101,13 @@ def simulate(
     alarm = alarm or drift_alarm(drift.feature, endpoint=endpoint)
     out = None if output_dir is None else Path(output_dir)
     seeds = [int(s) for s in np.random.SeedSequence(seed).generate_state(hours + 2)]
-    traffic = _traffic(scenario, drift, hours, requests_per_hour, seeds[hours], set(outage_hours))
-    deployment = _Deployment(scenario, scenario.train, scenario.baseline, 1, seed)
-    scored: dict[int, pd.DataFrame] = {}
+    cache = SimulationCache() if cache is None else cache
+    traffic = _traffic(scenario, drift, hours, requests_per_hour, seeds[hours], set(outage_hours), cache)
+    deployment = cache.get(
+        ("deployment", id(scenario), seed),
+        lambda: (scenario, _Deployment(scenario, scenario.train, scenario.baseline, 1, seed, cache)),
+    )[1]
+    scored: dict[int, _Hour] = {}
     records: dict[int, list[capture.CaptureRecord]] = {}
     arrivals: dict[int, list[ground_truth.LabelArrival]] = {}
     serving: list[int] = []
@@ -132,17 +142,10 @@ def simulate(
         serving.append(deployment.version)
         if h not in scored:  # score every remaining hour with the serving model in one call
             scored.update(_score(scenario, deployment.model, traffic, h))
-        frame = scored[h]
-        records[h] = _capture(
-            frame, features, window_start, requests_per_hour, sampling_percentage, seeds[h]
-        )
-        truth = dict(zip(frame["inference_id"], frame[target]))
-        arrivals[h] = ground_truth.label_requests(
-            records[h],
-            [truth[r.inference_id] for r in records[h]],
-            seed=seeds[h],
-            delay_hours=label_delay_hours,
-        )
+        records[h], arrivals[h], window = _capture_hour(
+            cache, scored[h], scenario, window_start, requests_per_hour, sampling_percentage, seeds[h],
+            label_delay_hours, in_memory=out is None,
+        )  # fmt: skip
         if out is not None and records[h]:
             capture.write_capture(records[h], out / "datacapture", endpoint=endpoint, seed=seeds[h])
             ground_truth.write_ground_truth(arrivals[h], out / "groundtruth", seed=seeds[h])
@@ -151,6 +154,8 @@ def simulate(
             dq_input: Any = schedule.EndpointInput(
                 tuple(features), capture_root=out / "datacapture", endpoint_name=endpoint
             )
+        elif window is not None:
+            dq_input = _WindowInput(window, len(records[h]), endpoint)
         else:
             dq_input = schedule.RecordsInput(
                 tuple(features), records=tuple(records[h]), endpoint_name=endpoint
@@ -165,31 +170,32 @@ def simulate(
                 a.record.event_id for a in arrivals.get(k, ()) if a.collected_at <= T
             )
             mq_input = _LabelledInput(
-                scored.get(k, frame.iloc[:0]),
+                scored.get(k),
                 frozenset(r.inference_id for r in records.get(k, ())),
                 landed,
                 target,
                 endpoint,
             )
-        dq = schedule.MonitoringSchedule(
-            DATA_QUALITY_SCHEDULE,
-            schedule.hourly(),
-            dq_input,
-            deployment.analyse_inputs,
-            reports,
-            seed=seed,
-        ).run(T)
-        mq = schedule.MonitoringSchedule(
-            MODEL_QUALITY_SCHEDULE,
-            schedule.hourly(),
-            mq_input,
-            deployment.analyse_quality,
-            reports,
-            "ModelQuality",
-            start_time_offset=f"-PT{label_delay_hours + 1}H",
-            end_time_offset=f"-PT{label_delay_hours}H",
-            seed=seed + 1,
-        ).run(T)
+        in_memory = out is None and window is not None
+        dq = _run(
+            cache,
+            schedule.MonitoringSchedule(DATA_QUALITY_SCHEDULE, schedule.hourly(), dq_input,
+                                        deployment.analyse_inputs, reports, seed=seed),
+            T,
+            ("data quality run", T, id(window), deployment, seed, endpoint) if in_memory else None,
+        )  # fmt: skip
+        mq_key = None
+        if out is None:  # the same labelled window, model and time: the same execution
+            mq_key = ("model quality run", T, deployment, seed, label_delay_hours, endpoint, *mq_input.content())
+        mq = _run(
+            cache,
+            schedule.MonitoringSchedule(MODEL_QUALITY_SCHEDULE, schedule.hourly(), mq_input,
+                                        deployment.analyse_quality, reports, "ModelQuality",
+                                        start_time_offset=f"-PT{label_delay_hours + 1}H",
+                                        end_time_offset=f"-PT{label_delay_hours}H", seed=seed + 1),
+            T,
+            mq_key,
+        )  # fmt: skip
         dq_runs.append(dq)
         mq_runs.append(mq)
         metrics.extend(dq.metrics + mq.metrics)
@@ -220,6 +226,7 @@ def simulate(
                     recent.iloc[order[cut:]],
                     deployment.version + 1,
                     seed,
+                    cache,
                 )
                 scored = {k: v for k, v in scored.items() if k <= h}
                 retrains.append(
@@ -261,6 +268,11 @@ def simulate(
     if out is not None:
         _write(result, out)
     return result
+
+
+def _run(cache: SimulationCache, monitoring: schedule.MonitoringSchedule, at: datetime, key) -> schedule.MonitoringExecution:
+    """The execution at ``at``; with a ``key`` (its input, model and time), made once and kept."""
+    return monitoring.run(at) if key is None else cache.get(key, lambda: monitoring.run(at))
 
 
 def _parse_time(text: str) -> datetime:

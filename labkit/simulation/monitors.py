@@ -28,6 +28,8 @@ from labkit import (
     schedule,
 )
 from labkit.data_quality.metrics import FEATURE_DIMENSION
+from labkit.simulation.cache import SimulationCache
+from labkit.simulation.traffic import _Hour
 
 __all__ = [
     "ACCURACY_MARGIN",
@@ -79,27 +81,47 @@ def drift_alarm(
 
 
 @dataclass(frozen=True, eq=False)
+class _WindowInput:
+    """In memory: the window's captured requests as the capture's text (``SimulationCache.window_frame``)."""
+
+    frame: pd.DataFrame
+    n_records: int
+    endpoint_name: str
+
+    def read_window(self, start: datetime, end: datetime) -> schedule.WindowData:
+        return schedule.WindowData(self.frame, self.n_records)
+
+
+@dataclass(frozen=True, eq=False)
 class _LabelledInput:
     """In memory: the window's captured predictions that have a landed label (the merge's result)."""
 
-    scored: pd.DataFrame  # the window's requests: inference_id, prediction, probability, target
+    hour: _Hour | None  # the window's scored requests: inference_id, prediction, probability, target
     captured: frozenset[str]  # inference ids that were captured
     labelled: frozenset[str]  # inference ids whose label has landed
     target: str
     endpoint_name: str
 
+    def _selected(self) -> tuple[np.ndarray, int]:
+        """Which requests were captured and labelled, and how many were captured."""
+        ids = self.hour["inference_id"].tolist() if self.hour is not None else []
+        captured = np.fromiter((i in self.captured for i in ids), dtype=bool, count=len(ids))
+        keep = captured & np.fromiter((i in self.labelled for i in ids), dtype=bool, count=len(ids))
+        return keep, int(captured.sum())
+
+    def content(self) -> tuple:
+        """Equal for inputs whose ``read_window`` gives equal windows."""
+        keep, captured = self._selected()
+        columns = ("prediction", "probability", self.target)
+        return (captured, *(SimulationCache.content_of(self.hour[c][keep]) for c in columns)) if keep.any() else (captured,)
+
     def read_window(self, start: datetime, end: datetime) -> schedule.WindowData:
-        ids = self.scored["inference_id"].tolist() if len(self.scored) else []
-        keep = self.captured & self.labelled
-        mask = np.fromiter((i in keep for i in ids), dtype=bool, count=len(ids))
-        if not mask.any():
-            return schedule.WindowData(pd.DataFrame(), sum(i in self.captured for i in ids))
-        frame = (
-            self.scored.loc[mask, ["prediction", "probability", self.target]]
-            .rename(columns={self.target: "label"})
-            .reset_index(drop=True)
-        )
-        return schedule.WindowData(frame, sum(i in self.captured for i in ids))
+        keep, captured = self._selected()
+        if not keep.any():
+            return schedule.WindowData(pd.DataFrame(), captured)
+        frame = pd.DataFrame({name: self.hour.values(column, keep) for name, column in
+                              (("prediction", "prediction"), ("probability", "probability"), ("label", self.target))})  # fmt: skip
+        return schedule.WindowData(frame, captured)
 
 
 @dataclass(frozen=True)
@@ -137,9 +159,11 @@ class _Deployment:
         baseline: pd.DataFrame,
         version: int,
         seed: int,
+        cache: SimulationCache | None = None,
     ) -> None:
         features = list(scenario.features)
         self.version = version
+        self.cache = SimulationCache() if cache is None else cache
         self.model = scenarios.train_model(scenario, data=train)
         self.data_quality = data_quality.suggest_baseline(baseline[features])
         scored = drift_grid.score_window(scenario, self.model, baseline)
@@ -154,9 +178,12 @@ class _Deployment:
         self.model_quality = drift_grid.review_constraints(suggested, {"accuracy": ACCURACY_MARGIN})
 
     def analyse_inputs(self, frame: pd.DataFrame) -> data_quality.MonitoringReport:
-        return data_quality.monitor(frame, self.data_quality)
+        return self.cache.data_quality_report(frame, self.data_quality)
 
     def analyse_quality(self, frame: pd.DataFrame) -> model_quality.MonitoringReport:
+        return self.cache.model_quality_report(frame, self._quality, self)
+
+    def _quality(self, frame: pd.DataFrame) -> model_quality.MonitoringReport:
         return model_quality.monitor(
             frame,
             self.model_quality,

@@ -8,14 +8,16 @@ hour of requests into the served predictions and the captured records.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from labkit import capture, drift_grid, scenarios
+from labkit import capture, drift_grid, ground_truth, scenarios
 from labkit.errors import LabkitInputError
+from labkit.simulation.cache import SimulationCache
 
 __all__ = ["SHAPES", "DriftSchedule"]
 
@@ -70,12 +72,11 @@ def _traffic(
     n: int,
     seed: int,
     outage: set[int],
+    cache: SimulationCache | None = None,
 ) -> list[pd.DataFrame]:
     """Every hour's requests, drawn at once; hours with the same drift magnitude drift together."""
-    frame = scenarios.draw_window(scenario.name, hours * n, seed=seed)
-    frame["inference_id"] = [
-        f"{scenario.name}-{h:04d}-{i:04d}" for h in range(hours) for i in range(n)
-    ]
+    key = ("requests", scenario.name, hours, n, seed)
+    frame = (SimulationCache() if cache is None else cache).get(key, lambda: _requests(scenario.name, hours, n, seed))
     hour = np.repeat(np.arange(hours), n)
     magnitude = np.array([drift.magnitude(h) for h in range(hours)])[hour]
     for k, m in enumerate(sorted(set(magnitude) - {0.0})):
@@ -95,22 +96,94 @@ def _traffic(
     ]
 
 
+def _requests(name: str, hours: int, n: int, seed: int) -> pd.DataFrame:
+    """``hours`` × ``n`` fresh requests, each with its inference id (hour and number)."""
+    frame = scenarios.draw_window(name, hours * n, seed=seed)
+    frame["inference_id"] = [f"{name}-{h:04d}-{i:04d}" for h in range(hours) for i in range(n)]
+    return frame
+
+
+class _Hour:
+    """One hour of scored requests: each column as a numpy slice, and the frame when asked."""
+
+    def __init__(self, scored: pd.DataFrame, columns: dict[str, np.ndarray], start: int, stop: int) -> None:
+        self._scored, self._columns, self.start, self.stop = scored, columns, start, stop
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._columns[name][self.start : self.stop]
+
+    def values(self, name: str, rows: np.ndarray) -> Any:
+        """``rows`` of a column with the frame's dtype (a numpy array, or an extension array)."""
+        column = self[name]
+        return column[rows] if self._scored[name].dtype == column.dtype else self.frame[name].array[rows]
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        return self._scored.iloc[self.start : self.stop].reset_index(drop=True)
+
+
 def _score(
     scenario: scenarios.Scenario, model: Any, traffic: list[pd.DataFrame], first: int
-) -> dict[int, pd.DataFrame]:
+) -> dict[int, _Hour]:
     """Score hours ``first`` onwards with ``model`` in one call (sklearn's overhead is per call)."""
     sizes = [len(traffic[h]) for h in range(first, len(traffic))]
     if not sum(sizes):
-        empty = traffic[first].assign(
+        scored = traffic[first].assign(
             probability=pd.Series(dtype=float), prediction=pd.Series(dtype="int64")
         )
-        return {first + i: empty for i in range(len(sizes))}
-    scored = drift_grid.score_window(scenario, model, pd.concat(traffic[first:], ignore_index=True))
+    else:
+        scored = drift_grid.score_window(scenario, model, pd.concat(traffic[first:], ignore_index=True))
+    columns = {str(c): scored[c].to_numpy() for c in scored.columns}
     bounds = np.cumsum([0, *sizes])
-    return {
-        first + i: scored.iloc[bounds[i] : bounds[i + 1]].reset_index(drop=True)
-        for i in range(len(sizes))
-    }
+    return {first + i: _Hour(scored, columns, bounds[i], bounds[i + 1]) for i in range(len(sizes))}
+
+
+def _capture_hour(
+    cache: SimulationCache,
+    hour: _Hour,
+    scenario: scenarios.Scenario,
+    start: datetime,
+    requests_per_hour: int,
+    sampling_percentage: float,
+    seed: int,
+    label_delay_hours: int,
+    *,
+    in_memory: bool,
+) -> tuple[list[capture.CaptureRecord], list[ground_truth.LabelArrival], pd.DataFrame | None]:
+    """The hour's captured records, its labels' arrivals and, in memory, the data-quality window.
+
+    In memory the monitors read the values from the hour's columns, so the records carry the
+    capture's bookkeeping only (which requests were sampled, their ids and times) and the
+    arrivals serve only to say which labels landed when: neither depends on the values, so both
+    are made once per hour and kept in ``cache``. With files (``window`` None) both are made in full.
+    """
+    features, labels = list(scenario.features), hour[scenario.target]
+    ids = hour["inference_id"]
+    if in_memory and not (pd.isna(labels).any() or (labels.dtype == object and (labels == "").any())):
+        key = ("capture", start, requests_per_hour, sampling_percentage, seed, tuple(ids.tolist()), label_delay_hours)
+        records, arrivals = cache.get(key, lambda: _label(hour.frame, features, scenario.target, start, requests_per_hour,
+                                                          sampling_percentage, seed, label_delay_hours, payloads=False))  # fmt: skip
+        position = {inference_id: i for i, inference_id in enumerate(ids.tolist())}
+        rows = np.array([position[r.inference_id] for r in records], dtype=np.intp)
+        window = cache.window_frame({name: hour[name] for name in features}, rows)
+        if window is not None:
+            return records, arrivals, window
+    records, arrivals = _label(hour.frame, features, scenario.target, start, requests_per_hour, sampling_percentage,
+                               seed, label_delay_hours)  # fmt: skip
+    return records, arrivals, None
+
+
+def _label(frame, features, target, start, requests_per_hour, sampling_percentage, seed, label_delay_hours, *,
+           payloads: bool = True) -> tuple[list[capture.CaptureRecord], list[ground_truth.LabelArrival]]:  # fmt: skip
+    """The hour's captured records and their labels' arrivals, ``label_delay_hours`` late."""
+    records = _capture(frame, features, start, requests_per_hour, sampling_percentage, seed, payloads=payloads)
+    truth = dict(zip(frame["inference_id"], frame[target]))
+    arrivals = ground_truth.label_requests(records, [truth[r.inference_id] for r in records], seed=seed,
+                                           delay_hours=label_delay_hours)  # fmt: skip
+    return records, arrivals
 
 
 def _capture(
@@ -120,13 +193,19 @@ def _capture(
     n: int,
     sampling_percentage: float,
     seed: int,
+    *,
+    payloads: bool = True,
 ) -> list[capture.CaptureRecord]:
+    """The hour's captured records. ``payloads=False``: the capture's bookkeeping only (which
+    requests were sampled, their event ids, inference ids and times, all independent of the
+    values), with empty payloads, for a caller that reads the values from ``frame`` itself."""
     if not len(frame):
         return []
     times = [start + timedelta(seconds=int(i * 3600 / n)) for i in range(len(frame))]
+    shown = features if payloads else []
     return capture.capture_requests(
-        frame[features],
-        frame[["prediction", "probability"]],
+        frame[shown],
+        frame[["prediction", "probability"] if payloads else []],
         times=times,
         inference_ids=frame["inference_id"].tolist(),
         sampling_percentage=sampling_percentage,

@@ -1,9 +1,10 @@
 """Notebook 05's playground: move the drift and the alarm settings, watch when the pager goes off.
 
 Simulating the hours is the slow part, so the app keeps one monitoring-only simulation
-(``retrain=False``) per (drift onset, drift shape). Changing M, N, TreatMissingData or the
-threshold re-evaluates the alarm on the cached metrics (``simulation.reevaluate``), which takes
-milliseconds.
+(``retrain=False``) per (drift onset, drift shape), and every simulation shares one
+``simulation.SimulationCache``: a new onset or shape recomputes only the hours and columns the
+drift changed. Changing M, N, TreatMissingData or the threshold re-evaluates the alarm on the
+cached metrics (``simulation.reevaluate``), which takes milliseconds.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class WorkflowApp(WidgetApp):
         self.drift = drift or simulation.DriftSchedule(onset_hour=days * 12)
         self.requests_per_hour = requests_per_hour
         self._cache: dict[tuple[int, str], simulation.SimulationResult] = {}
+        self._work = simulation.SimulationCache()  # what every drift's simulation shares
         slider = {"continuous_update": False}
         self.controls = {
             "drift_onset_hour": widgets.IntSlider(
@@ -123,12 +125,9 @@ class WorkflowApp(WidgetApp):
                 **slider,
             ),
         }
-        # A new drift onset or shape is a new simulation (seconds): it waits for Run. The alarm's
-        # settings only re-evaluate a cached simulation, so they react at once.
-        self.live_controls = frozenset(
-            {"evaluation_periods", "datapoints_to_alarm", "treat_missing_data", "threshold"}
-        )
-        super().__init__(use_widgets=use_widgets, figsize=(8.4, 6.4), run_button=True)
+        # A new drift onset or shape simulates again, reusing what does not depend on the drift;
+        # the alarm's settings only re-evaluate a cached simulation. Every control reacts at once.
+        super().__init__(use_widgets=use_widgets, figsize=(8.4, 6.4))
 
     @property
     def cached_drifts(self) -> tuple[tuple[int, str], ...]:
@@ -156,6 +155,7 @@ class WorkflowApp(WidgetApp):
                 retrain=False,
                 outage_hours=self.outage_hours,
                 seed=self.seed,
+                cache=self._work,
             )
         return self._cache[key]
 
@@ -188,11 +188,12 @@ class WorkflowApp(WidgetApp):
             self.figure.clear()
             self.figure.set_layout_engine("constrained")
             self.axes = self.figure.subplots(4, 1, sharex=True, height_ratios=[0.8, 1.4, 1, 0.5])
-        self._alarm = figures.timeline(self.axes, view.simulation, view.history, features=[self.drift.feature])
+        self._alarm = figures.timeline(self.axes, view.simulation, view.history, features=[self.drift.feature],
+                                       full_range=True)  # fmt: skip
         self.live(*self._alarm.artists)
 
     def update(self, view: WorkflowView) -> bool:
-        """Alarm settings on the same simulation redraw the alarm's parts only."""
+        """Another alarm or another drift of the same traffic redraws the lines that moved only."""
         return self._alarm.show(view.history, view.simulation)
 
     def table(self, view: WorkflowView) -> pd.DataFrame:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from labkit import alarms, simulation
+from labkit import alarms, plots, simulation
 from labkit.widgets.workflow import WorkflowApp
+from test_app import _share_of_pixels_apart  # tests/widgets/test_app.py
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +91,23 @@ def test_invalid_alarm_settings_show_in_the_status(app):
         app.error is not None
         and "DatapointsToAlarm (3) must not exceed EvaluationPeriods (2)" in app.status
     )
+
+
+def test_drift_controls_answer_at_once_with_the_numbers_of_a_fresh_simulation(app, credit):
+    assert app.run_button is None  # no Run button: every control reacts
+    before = app.full_redraws
+    for change in ({"drift_onset_hour": 3}, {"drift_shape": "periodic"}, {"drift_onset_hour": 15}):
+        view = app.set(**change)
+        # the new drift's lines moved over the cached background; the figure is still whole
+        assert _share_of_pixels_apart(app.png(), plots.figure_png(app.figure)) < 0.002
+    assert app.full_redraws == before
+    drawn_anew = WorkflowApp(credit, days=1, requests_per_hour=60, outage_hours=(12, 13, 14), use_widgets=False,
+                             drift=simulation.DriftSchedule(15, "periodic"))  # fmt: skip
+    assert _share_of_pixels_apart(app.png(), drawn_anew.png()) < 0.002  # what a new app draws for this drift
+    fresh = simulation.simulate(credit, drift=simulation.DriftSchedule(15, "periodic"), days=1, requests_per_hour=60,
+                                retrain=False, outage_hours=(12, 13, 14), seed=0)  # fmt: skip
+    pd.testing.assert_frame_equal(view.simulation.timeline, fresh.timeline)
+    pd.testing.assert_frame_equal(view.simulation.metrics, fresh.metrics)
+    assert [e.report.violations.to_dict() for e in view.simulation.executions if e.report] == [
+        e.report.violations.to_dict() for e in fresh.executions if e.report
+    ]
