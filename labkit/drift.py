@@ -24,8 +24,8 @@ import pandas as pd
 from labkit import scenarios
 
 __all__ = [
-    "DriftSpec",
     "INJECTORS",
+    "DriftSpec",
     "add_column",
     "add_new_category",
     "apply",

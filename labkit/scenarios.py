@@ -41,9 +41,9 @@ __all__ = [
     "draw_features",
     "draw_labels",
     "draw_window",
-    "target_column",
     "load_scenario",
     "signal_weights",
+    "target_column",
     "train_model",
     "write_datasets",
 ]

@@ -23,19 +23,6 @@ from labkit.alarms.definition import (
     TREAT_MISSING_DATA,
     MetricAlarm,
 )
-from labkit.alarms.evaluation import (
-    AlarmHistory,
-    AlarmStateChange,
-    Evaluation,
-    evaluate_alarm,
-    evaluate_at,
-    evaluate_range,
-    evaluation_range,
-    format_state_timestamp,
-    period_start,
-    period_statistics,
-)
-from labkit.alarms.missing_data import missing_data_table
 
 # Importable from labkit.alarms as before the split, though not in __all__.
 from labkit.alarms.definition import ANOMALY_DETECTION_OPERATORS as ANOMALY_DETECTION_OPERATORS
@@ -49,7 +36,19 @@ from labkit.alarms.definition import (
 from labkit.alarms.definition import STATISTICS as STATISTICS
 from labkit.alarms.evaluation import EXTRA_RANGE_DATAPOINTS as EXTRA_RANGE_DATAPOINTS
 from labkit.alarms.evaluation import INITIAL_REASON as INITIAL_REASON
-
+from labkit.alarms.evaluation import (
+    AlarmHistory,
+    AlarmStateChange,
+    Evaluation,
+    evaluate_alarm,
+    evaluate_at,
+    evaluate_range,
+    evaluation_range,
+    format_state_timestamp,
+    period_start,
+    period_statistics,
+)
+from labkit.alarms.missing_data import missing_data_table
 
 __all__ = [
     "ALARM",

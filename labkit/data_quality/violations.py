@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -154,8 +155,8 @@ def measure_drift(
         config = constraints.config_for(feature.name)
         if column is None or config.perform_comparison == "Disabled":
             continue
-        drift = column.derived(("drift", config), lambda: _feature_drift(feature.inferred_type, feature, column, config),
-                               of=feature)  # fmt: skip
+        measure = partial(_feature_drift, feature.inferred_type, feature, column, config)
+        drift = column.derived(("drift", config), measure, of=feature)
         if drift is not None:
             out[feature.name] = drift
     return out

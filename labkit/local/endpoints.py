@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from labkit import capture
-from labkit.local.logs import write_log
 from labkit.local import service_errors
+from labkit.local.logs import write_log
 from labkit.local.resources import page
 from labkit.local.service import ServiceError, validation_error
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from labkit.local.models import Models, Predictor
     from labkit.local.s3 import LocalS3
 
-__all__ = ["Endpoints", "HEALTH_CHECK_FAILURE"]
+__all__ = ["HEALTH_CHECK_FAILURE", "Endpoints"]
 
 # [C] the FailureReason of an endpoint whose container does not answer /ping (widely quoted,
 # e.g. aws/sagemaker-python-sdk#1389): "The primary container for production variant AllTraffic

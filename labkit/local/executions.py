@@ -36,11 +36,11 @@ from labkit import capture
 from labkit.analyzer import contract as c
 from labkit.aws.requests import split_s3_uri
 from labkit.local import s3 as s3_files
-from labkit.local.s3 import LocalS3
 from labkit.local.job_definitions import JobSpec
+from labkit.local.s3 import LocalS3
 from labkit.schedule import report_prefix
 
-__all__ = ["ExecutionOutcome", "ExecutionRunner", "JOB_NAME_FORMAT"]
+__all__ = ["JOB_NAME_FORMAT", "ExecutionOutcome", "ExecutionRunner"]
 
 # [U] Names of the jobs an execution starts: "model-monitoring-<yyyymmddHHMM>-<24 hex>" as
 # executions' ProcessingJobArns show in public outputs; the merge job's name is the kit's.

@@ -28,10 +28,10 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from labkit.local.s3 import LocalS3
-from labkit.local.logs import write_log
 from labkit.local import service_errors
+from labkit.local.logs import write_log
 from labkit.local.resources import ResourceTable, page
+from labkit.local.s3 import LocalS3
 
 __all__ = ["ProcessingJobs"]
 

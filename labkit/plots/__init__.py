@@ -16,7 +16,6 @@ are 13.9 px. ``tests/plots`` checks every text of every figure against ``MIN_TEX
 from __future__ import annotations
 
 __all__ = [
-    "ArtistView",
     "BASELINE_COLOR",
     "FIGURE_DPI",
     "FIGURE_WIDTH_MAX_IN",
@@ -26,8 +25,9 @@ __all__ = [
     "THRESHOLD_COLOR",
     "VIOLATION_COLOR",
     "WINDOW_COLOR",
-    "figure_image",
+    "ArtistView",
     "empty_figure",
+    "figure_image",
     "figure_png",
     "new_figure",
     "text_px",

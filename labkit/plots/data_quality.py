@@ -13,8 +13,15 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from labkit.plots import BASELINE_COLOR, OK_COLOR, THRESHOLD_COLOR, VIOLATION_COLOR, WINDOW_COLOR
-from labkit.plots import ArtistView, SMALL_FONT
+from labkit.plots import (
+    BASELINE_COLOR,
+    OK_COLOR,
+    SMALL_FONT,
+    THRESHOLD_COLOR,
+    VIOLATION_COLOR,
+    WINDOW_COLOR,
+    ArtistView,
+)
 
 __all__ = [
     "DistanceBars",

@@ -16,8 +16,15 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from labkit.plots import BASELINE_COLOR, OK_COLOR, THRESHOLD_COLOR, VIOLATION_COLOR, WINDOW_COLOR
-from labkit.plots import ArtistView, SMALL_FONT
+from labkit.plots import (
+    BASELINE_COLOR,
+    OK_COLOR,
+    SMALL_FONT,
+    THRESHOLD_COLOR,
+    VIOLATION_COLOR,
+    WINDOW_COLOR,
+    ArtistView,
+)
 
 __all__ = ["AttributionView", "GaugeView", "attribution_bars", "ndcg_gauge"]
 

@@ -11,16 +11,24 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from labkit.plots import BASELINE_COLOR, OK_COLOR, THRESHOLD_COLOR, VIOLATION_COLOR, WINDOW_COLOR
-from labkit.plots import ArtistView, SMALL_FONT, figure_image
+from labkit.plots import (
+    BASELINE_COLOR,
+    OK_COLOR,
+    SMALL_FONT,
+    THRESHOLD_COLOR,
+    VIOLATION_COLOR,
+    WINDOW_COLOR,
+    ArtistView,
+    figure_image,
+)
 
 __all__ = [
+    "WindowMetricView",
     "calibration",
     "drift_grid",
     "estimate_vs_realised",
     "figure_image",
     "metric_by_window",
-    "WindowMetricView",
     "two_kinds_of_drift",
 ]
 

@@ -11,13 +11,22 @@ from typing import Any
 
 import numpy as np
 
-from labkit.plots import BASELINE_COLOR, OK_COLOR, THRESHOLD_COLOR, VIOLATION_COLOR, WINDOW_COLOR
-from labkit.plots import ArtistView, SMALL_FONT, empty_figure, figure_image
+from labkit.plots import (
+    BASELINE_COLOR,
+    OK_COLOR,
+    SMALL_FONT,
+    THRESHOLD_COLOR,
+    VIOLATION_COLOR,
+    WINDOW_COLOR,
+    ArtistView,
+    empty_figure,
+    figure_image,
+)
 
 __all__ = [
     "STATE_COLORS",
-    "AlarmView",
     "WORKFLOW_STEPS",
+    "AlarmView",
     "ab_test",
     "figure_image",
     "timeline",

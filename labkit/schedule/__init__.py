@@ -19,6 +19,8 @@ held in memory) or a batch transform job's captured inputs (``BatchTransformInpu
 
 from __future__ import annotations
 
+# Importable from labkit.schedule as before the split, though not in __all__.
+from labkit.schedule.executions import MAX_ANALYSIS_WINDOW as MAX_ANALYSIS_WINDOW
 from labkit.schedule.executions import (
     MAX_START_DELAY,
     NO_DATA_FAILURE_REASON,
@@ -29,6 +31,9 @@ from labkit.schedule.executions import (
     report_prefix,
     start_delay,
 )
+from labkit.schedule.executions import NAME_PATTERN as NAME_PATTERN
+from labkit.schedule.executions import TRANSITIONS as TRANSITIONS
+from labkit.schedule.expressions import INTERVAL_HOURS as INTERVAL_HOURS
 from labkit.schedule.expressions import (
     NOW,
     ScheduleExpression,
@@ -46,12 +51,6 @@ from labkit.schedule.inputs import (
     WindowData,
     write_batch_capture,
 )
-
-# Importable from labkit.schedule as before the split, though not in __all__.
-from labkit.schedule.executions import MAX_ANALYSIS_WINDOW as MAX_ANALYSIS_WINDOW
-from labkit.schedule.executions import NAME_PATTERN as NAME_PATTERN
-from labkit.schedule.executions import TRANSITIONS as TRANSITIONS
-from labkit.schedule.expressions import INTERVAL_HOURS as INTERVAL_HOURS
 from labkit.schedule.inputs import MonitoringInput as MonitoringInput
 
 __all__ = [

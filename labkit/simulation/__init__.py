@@ -16,19 +16,18 @@ Everything is seeded: the same arguments give the same ``SimulationResult``, tim
 from __future__ import annotations
 
 from labkit.simulation.cache import SimulationCache
-from labkit.simulation.driver import SIMULATION_START, simulate
-from labkit.simulation.monitors import drift_alarm
-from labkit.simulation.result import Retrain, SimulationResult, reevaluate
-from labkit.simulation.traffic import SHAPES, DriftSchedule
 
 # Importable from labkit.simulation as before the split, though not in __all__.
 from labkit.simulation.driver import HOUR as HOUR
 from labkit.simulation.driver import MIN_TRAINING_ROWS as MIN_TRAINING_ROWS
+from labkit.simulation.driver import SIMULATION_START, simulate
 from labkit.simulation.monitors import ACCURACY_MARGIN as ACCURACY_MARGIN
 from labkit.simulation.monitors import DATA_QUALITY_SCHEDULE as DATA_QUALITY_SCHEDULE
 from labkit.simulation.monitors import MODEL_QUALITY_SCHEDULE as MODEL_QUALITY_SCHEDULE
 from labkit.simulation.monitors import ON_CALL_TOPIC as ON_CALL_TOPIC
-
+from labkit.simulation.monitors import drift_alarm
+from labkit.simulation.result import Retrain, SimulationResult, reevaluate
+from labkit.simulation.traffic import SHAPES, DriftSchedule
 
 __all__ = [
     "SHAPES",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from labkit import alarms, capture, cloudwatch, events, ground_truth, scenarios, schedule
 from labkit.errors import LabkitInputError
+from labkit.simulation.cache import SimulationCache
 from labkit.simulation.monitors import (
     DATA_QUALITY_SCHEDULE,
     MODEL_QUALITY_SCHEDULE,
@@ -22,7 +23,6 @@ from labkit.simulation.monitors import (
     _WindowInput,
     drift_alarm,
 )
-from labkit.simulation.cache import SimulationCache
 from labkit.simulation.result import Retrain, SimulationResult, _tables, _write
 from labkit.simulation.traffic import DriftSchedule, _capture_hour, _Hour, _score, _traffic
 

@@ -8,8 +8,8 @@ hour of requests into the served predictions and the captured records.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import numpy as np

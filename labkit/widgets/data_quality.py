@@ -15,7 +15,12 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from labkit import capture, data_quality, drift, drift_statistics, scenarios
-from labkit.plots.data_quality import drift_distances, feature_histograms, numeric_values, shared_edges
+from labkit.plots.data_quality import (
+    drift_distances,
+    feature_histograms,
+    numeric_values,
+    shared_edges,
+)
 from labkit.scenarios import Scenario
 from labkit.widgets.app import WidgetApp
 
