@@ -283,7 +283,7 @@ class LocalSageMaker:
             capture_destination=self._capture_destination, predictor_for_endpoint=self.endpoints.predictor_for_endpoint,
             baselining_outputs=self._baselining_outputs, seed=self.seed,
         )  # fmt: skip
-        self.alarms = Alarms(self.client, self.clock)
+        self.alarms = Alarms(self.client, self.clock, any_stored=self._any_alarm)
         self.schedules = Schedules(self.region, account, self.clock, self.job_definitions,
                                    lambda endpoint: self.endpoints.capture_config(endpoint) is not None, runner, self.seed)  # fmt: skip
 
@@ -305,6 +305,11 @@ class LocalSageMaker:
             return None
         config = self.endpoints.capture_config(endpoint)
         return None if config is None else config["DestinationS3Uri"]
+
+    def _any_alarm(self) -> bool:
+        from moto.cloudwatch.models import cloudwatch_backends
+
+        return bool(cloudwatch_backends[self.account_id][self.region].alarms)
 
     def _baselining_outputs(self, job_name: str) -> str | None:
         record = self.processing.table.records.get(job_name)
