@@ -11,15 +11,20 @@ The same work twice, on the credit scenario with ``--rows`` captured requests an
 
 The capture files exist before either timing starts (written by ``labkit.capture`` to disk and to
 the local S3); importing the SDK is timed apart, as is opening the local SageMaker and one
-InvokeEndpoint with data capture. Each time is the median of ``--repeat`` runs after a warm-up.
+InvokeEndpoint with data capture. Each time is the median of ``--repeat`` runs after a warm-up;
+the direct and SDK runs alternate, so a busy moment of a shared machine falls on both. The
+garbage collector's share of the SDK timing is printed apart: a full collection scans every
+object of the process (~500,000 once the SDK, moto and botocore are loaded; 0.3-0.5 s on 2
+shared cores) and falls in some runs and not others.
 Goal: SDK within 1.5x of direct. Prints a table; asserts nothing.
 
-    python benchmarks/local_sdk.py              # 200 requests an hour, 3 repeats
+    python benchmarks/local_sdk.py              # 200 requests an hour, 5 repeats
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import tempfile
 import time
@@ -74,8 +79,26 @@ def direct(baseline, capture_root: Path, out: Path) -> None:
         report.cloudwatch_metrics(endpoint=ENDPOINT, schedule="direct", timestamp=start, batch=False)
 
 
-def through_sdk(baseline, records) -> tuple[float, float]:
-    """(seconds to open the local SageMaker and load the capture, seconds of SDK work)."""
+class CollectorTime:
+    """Seconds the garbage collector ran since ``reset`` (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.seconds, self._started = 0.0, 0.0
+        gc.callbacks.append(self._on_collect)
+
+    def reset(self) -> None:
+        self.seconds = 0.0
+
+    def _on_collect(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+
+
+def through_sdk(baseline, records, collector: CollectorTime | None = None) -> tuple[float, float, float]:
+    """Seconds to open the local SageMaker and load the capture, seconds of SDK work, and the
+    garbage collector's seconds within the SDK work (0 without ``collector``)."""
     import labkit.local
     from labkit import capture
 
@@ -92,6 +115,8 @@ def through_sdk(baseline, records) -> tuple[float, float]:
                 s3.put_object(Bucket=BUCKET, Key=f"capture/{path.relative_to(tmp).as_posix()}", Body=path.read_bytes())
         s3.put_object(Bucket=BUCKET, Key="baseline/train.csv", Body=baseline.to_csv(index=False).encode())
         session = aws.session
+        if collector is not None:
+            collector.reset()
         started = time.perf_counter()
         monitor = DefaultModelMonitor(role="arn:aws:iam::123456789012:role/bench", instance_count=1,
                                       instance_type="ml.m5.xlarge", sagemaker_session=session)  # fmt: skip
@@ -105,10 +130,11 @@ def through_sdk(baseline, records) -> tuple[float, float]:
         )  # fmt: skip
         executions = aws.advance(hours=HOURS, minutes=20)
         done = time.perf_counter()
+        collected = collector.seconds if collector is not None else 0.0
         statuses = {e["MonitoringExecutionStatus"] for e in executions}
         if len(executions) != HOURS or statuses - {"Completed", "CompletedWithViolations"}:
             raise SystemExit(f"unexpected executions: {len(executions)} {statuses}")
-    return started - opened, done - started
+    return started - opened, done - started, collected
 
 
 def _endpoint(aws, model=None) -> None:
@@ -144,7 +170,7 @@ def invoke_cost(model, features, n: int = 50) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200, help="captured requests an hour")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     import labkit.local  # noqa: F401  (light: no AWS library)
 
@@ -155,6 +181,7 @@ def main() -> None:
     baseline, records, model, features = _data(args.rows)
     from labkit import capture
 
+    collector = CollectorTime()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "capture"
         capture.write_capture(records, root, endpoint=ENDPOINT)
@@ -165,17 +192,16 @@ def main() -> None:
                 direct(baseline, root / ENDPOINT, Path(out))
                 return time.perf_counter() - begun
 
-        run_direct()  # warm-up
-        direct_s = statistics.median(run_direct() for _ in range(args.repeat))
-    through_sdk(baseline, records)  # warm-up
-    sdk_runs = [through_sdk(baseline, records) for _ in range(args.repeat)]
-    open_s = statistics.median(r[0] for r in sdk_runs)
-    sdk_s = statistics.median(r[1] for r in sdk_runs)
+        run_direct(), through_sdk(baseline, records)  # warm-up
+        runs = [(run_direct(), through_sdk(baseline, records, collector)) for _ in range(args.repeat)]  # alternating
+    direct_s = statistics.median(d for d, _ in runs)
+    open_s, sdk_s, collected_s = (statistics.median(s[i] for _, s in runs) for i in range(3))
     rows = [
         ("import sagemaker.core.model_monitor (not counted)", sdk_import),
         ("open labkit.local.sagemaker() + load 24 h of capture into S3 (not counted)", open_s),
         (f"direct twins: suggest_baseline + {HOURS} hourly monitor calls ({args.rows} rows/h)", direct_s),
         (f"SDK on labkit.local: suggest_baseline + schedule + {HOURS} hourly executions", sdk_s),
+        ("  of which garbage collection (median)", collected_s),
         ("InvokeEndpoint with data capture, per request (scikit-learn pipeline)", invoke_cost(model, features)),
     ]
     width = max(len(name) for name, _ in rows)

@@ -24,8 +24,11 @@ NOT_EVALUATED = "labkit.local evaluates alarms on one metric with a static thres
 class Alarms:
     """Evaluates the local CloudWatch's metric alarms at their period boundaries."""
 
-    def __init__(self, clients: Callable[[str], Any], clock: Callable[[], datetime]) -> None:
-        self.clients, self.clock = clients, clock
+    def __init__(self, clients: Callable[[str], Any], clock: Callable[[], datetime],
+                 any_stored: Callable[[], bool] = lambda: True) -> None:  # fmt: skip
+        """``any_stored()`` says whether the local CloudWatch holds any alarm at all (read from
+        moto's backend without a request); when it holds none, ``refresh`` has nothing to ask."""
+        self.clients, self.clock, self.any_stored = clients, clock, any_stored
         self.states: dict[str, str] = {}  # alarm name → the twin's state
         self.next_ticks: dict[str, datetime] = {}  # alarm name → its next evaluation
         self.alarms: dict[str, Any] = {}  # alarm name → labkit.alarms.MetricAlarm
@@ -76,13 +79,15 @@ class Alarms:
         from labkit.alarms import INITIAL_REASON, INSUFFICIENT_DATA, MetricAlarm, period_start
         from labkit.errors import LabkitInputError
 
-        cloudwatch = self.clients("cloudwatch")
         found = {}
-        self._refreshing = True  # its own DescribeAlarms calls go straight to moto
-        try:
-            pages = list(cloudwatch.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"]))
-        finally:
-            self._refreshing = False
+        pages = []
+        if self.any_stored():  # every advance (and every SDK wait) refreshes: ask only when there is something
+            cloudwatch = self.clients("cloudwatch")
+            self._refreshing = True  # its own DescribeAlarms calls go straight to moto
+            try:
+                pages = list(cloudwatch.get_paginator("describe_alarms").paginate(AlarmTypes=["MetricAlarm"]))
+            finally:
+                self._refreshing = False
         for page in pages:
             for described in page["MetricAlarms"]:
                 name = described["AlarmName"]

@@ -24,6 +24,7 @@ The SDK's own waits (``time.sleep`` inside ``sagemaker.core``) pass simulated ti
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -228,9 +229,7 @@ class LocalSageMaker:
             self._build()
             self.router = service.Router(self._handlers())
             self.router.install()
-            import boto3
-
-            self._boto = boto3.Session(region_name=self.region)
+            self._boto = _boto_session(self.region)
             self._patch_sdk_time()
         except BaseException:
             self.close()
@@ -284,7 +283,7 @@ class LocalSageMaker:
             capture_destination=self._capture_destination, predictor_for_endpoint=self.endpoints.predictor_for_endpoint,
             baselining_outputs=self._baselining_outputs, seed=self.seed,
         )  # fmt: skip
-        self.alarms = Alarms(self.client, self.clock)
+        self.alarms = Alarms(self.client, self.clock, any_stored=self._any_alarm)
         self.schedules = Schedules(self.region, account, self.clock, self.job_definitions,
                                    lambda endpoint: self.endpoints.capture_config(endpoint) is not None, runner, self.seed)  # fmt: skip
 
@@ -306,6 +305,11 @@ class LocalSageMaker:
             return None
         config = self.endpoints.capture_config(endpoint)
         return None if config is None else config["DestinationS3Uri"]
+
+    def _any_alarm(self) -> bool:
+        from moto.cloudwatch.models import cloudwatch_backends
+
+        return bool(cloudwatch_backends[self.account_id][self.region].alarms)
 
     def _baselining_outputs(self, job_name: str) -> str | None:
         record = self.processing.table.records.get(job_name)
@@ -355,6 +359,35 @@ class SimulatedTime:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(time, name)
+
+
+def _boto_session(region: str) -> Any:
+    """A boto3 session whose clients read botocore's service models from one loader per process.
+
+    botocore parses each service's JSON model once per session (its loader's cache); a new
+    session per block parsed them anew each time (0.3 s and ~50,000 objects for the s3,
+    sagemaker and SDK clients, which later full garbage collections scan). Inside a block the
+    loader is always the same: ``open`` removes every ``AWS_*`` variable (so no
+    ``AWS_DATA_PATH``) and points the config file at nothing, so botocore's default search
+    paths are the ones it would build. boto3 appends its own data folder to the loader of every
+    session it makes: kept once.
+    """
+    import boto3
+    import botocore.session
+
+    loader = _shared_loader()
+    core = botocore.session.Session()
+    core.register_component("data_loader", loader)
+    session = boto3.Session(botocore_session=core, region_name=region)
+    loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+    return session
+
+
+@functools.cache
+def _shared_loader() -> Any:
+    import botocore.loaders
+
+    return botocore.loaders.create_loader()
 
 
 def _earliest(*moments: datetime | None) -> datetime | None:
