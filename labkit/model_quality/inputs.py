@@ -200,7 +200,9 @@ def _check_complete(series: pd.Series, path: str | Path | None) -> None:
 
 
 def _finite(series: pd.Series, path: str | Path | None) -> np.ndarray:
-    numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    numbers = _numpy_numbers(series)
+    if numbers is None:
+        numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(numbers)
     if bad.any():
         first = int(bad.nonzero()[0][0])
@@ -223,10 +225,20 @@ def _class_values(series: pd.Series) -> np.ndarray:
     """Floats when every value is numeric (so 1, 1.0 and "1" are one class), else text."""
     if pd.api.types.is_bool_dtype(series):
         return series.astype(int).to_numpy(dtype=float)
+    numbers = _numpy_numbers(series)
+    if numbers is not None and not np.isnan(numbers).any():
+        return numbers
     numbers = pd.to_numeric(series, errors="coerce")
     if numbers.notna().all():
         return numbers.to_numpy(dtype=float)
     return np.array([str(v) for v in series], dtype=object)
+
+
+def _numpy_numbers(series: pd.Series) -> np.ndarray | None:
+    """A numpy int or float column as floats, what ``pd.to_numeric`` would give without its
+    per-call overhead; None for any other column."""
+    dtype = series.dtype
+    return series.to_numpy(dtype=float) if isinstance(dtype, np.dtype) and dtype.kind in "iuf" else None
 
 
 def _as_keys(values: np.ndarray) -> np.ndarray:
