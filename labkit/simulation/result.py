@@ -84,7 +84,7 @@ def _tables(
                 "window_start": dq.window_start,
                 "scheduled_time": dq.scheduled_time,
                 "execution_start": dq.start_time,
-                "requests": len(traffic[h]),
+                "requests": traffic.size(h),
                 "captured": len(records[h]),
                 "drift_magnitude": drift.magnitude(h),
                 "data_quality_status": dq.status.value,

@@ -73,7 +73,7 @@ def _traffic(
     seed: int,
     outage: set[int],
     cache: SimulationCache | None = None,
-) -> list[pd.DataFrame]:
+) -> _Traffic:
     """Every hour's requests, drawn at once; hours with the same drift magnitude drift together."""
     key = ("requests", scenario.name, hours, n, seed)
     frame = (SimulationCache() if cache is None else cache).get(key, lambda: _requests(scenario.name, hours, n, seed))
@@ -90,10 +90,40 @@ def _traffic(
             rows=rows,
             seed=seed + 1 + k,
         )
-    return [
-        frame.iloc[:0] if h in outage else frame.iloc[h * n : (h + 1) * n].reset_index(drop=True)
-        for h in range(hours)
-    ]
+    return _Traffic(frame, hours, n, frozenset(outage))
+
+
+class _Traffic:
+    """The hours' requests: ``traffic[h]`` is hour ``h``'s frame (empty in an outage), cut from
+    one frame of every hour only when asked for."""
+
+    def __init__(self, frame: pd.DataFrame, hours: int, n: int, outage: frozenset[int]) -> None:
+        self.frame, self.hours, self.n, self.outage = frame, hours, n, outage
+        self._hours: dict[int, pd.DataFrame] = {}
+
+    def __len__(self) -> int:
+        return self.hours
+
+    def __getitem__(self, h: int) -> pd.DataFrame:
+        if not 0 <= h < self.hours:
+            raise IndexError(h)
+        if h not in self._hours:
+            self._hours[h] = self.frame.iloc[:0] if h in self.outage else self._rows(range(h, h + 1))
+        return self._hours[h]
+
+    def size(self, h: int) -> int:
+        return 0 if h in self.outage else self.n
+
+    def since(self, first: int) -> pd.DataFrame:
+        """Hours ``first`` onwards in one frame (outages left out), indexed from 0."""
+        return self._rows(range(first, self.hours))
+
+    def _rows(self, hours: range) -> pd.DataFrame:
+        kept = [h for h in hours if h not in self.outage]
+        if len(kept) == len(hours):  # no outage among them: one slice
+            return self.frame.iloc[hours.start * self.n : hours.stop * self.n].reset_index(drop=True)
+        rows = np.concatenate([np.arange(h * self.n, (h + 1) * self.n) for h in kept]) if kept else np.arange(0)
+        return self.frame.iloc[rows].reset_index(drop=True)
 
 
 def _requests(name: str, hours: int, n: int, seed: int) -> pd.DataFrame:
@@ -125,17 +155,15 @@ class _Hour:
         return self._scored.iloc[self.start : self.stop].reset_index(drop=True)
 
 
-def _score(
-    scenario: scenarios.Scenario, model: Any, traffic: list[pd.DataFrame], first: int
-) -> dict[int, _Hour]:
+def _score(scenario: scenarios.Scenario, model: Any, traffic: _Traffic, first: int) -> dict[int, _Hour]:
     """Score hours ``first`` onwards with ``model`` in one call (sklearn's overhead is per call)."""
-    sizes = [len(traffic[h]) for h in range(first, len(traffic))]
+    sizes = [traffic.size(h) for h in range(first, len(traffic))]
     if not sum(sizes):
         scored = traffic[first].assign(
             probability=pd.Series(dtype=float), prediction=pd.Series(dtype="int64")
         )
     else:
-        scored = drift_grid.score_window(scenario, model, pd.concat(traffic[first:], ignore_index=True))
+        scored = drift_grid.score_window(scenario, model, traffic.since(first))
     columns = {str(c): scored[c].to_numpy() for c in scored.columns}
     bounds = np.cumsum([0, *sizes])
     return {first + i: _Hour(scored, columns, bounds[i], bounds[i + 1]) for i in range(len(sizes))}
