@@ -108,7 +108,8 @@ def metrics_frame(data: Iterable[MetricDatum]) -> pd.DataFrame:
     columns = ["namespace", "metric_name", "timestamp", "value"]
     if not data:
         return pd.DataFrame(columns=columns)
-    dims = [dict(d.dimensions) for d in data]
+    known: dict[int, dict[str, str]] = {}  # an execution's datums share their dimensions' tuple
+    dims = [known.get(id(d.dimensions)) or known.setdefault(id(d.dimensions), dict(d.dimensions)) for d in data]
     stats = [d.statistic_values or {} for d in data]
     values = [
         d.value if d.value is not None
