@@ -185,12 +185,13 @@ def simulate(
             ("data quality run", T, id(window), deployment, seed, endpoint) if in_memory else None,
         )  # fmt: skip
         mq_key = None
-        if out is None:  # the same labelled window, model and time: the same execution
+        if out is None:  # the same labelled window, model and time: the same execution, kept whole
             mq_key = ("model quality run", T, deployment, seed, label_delay_hours, endpoint, *mq_input.content())
         mq = _run(
             cache,
             schedule.MonitoringSchedule(MODEL_QUALITY_SCHEDULE, schedule.hourly(), mq_input,
-                                        deployment.analyse_quality, reports, "ModelQuality",
+                                        deployment.analyse_quality if mq_key is None else deployment.quality,
+                                        reports, "ModelQuality",
                                         start_time_offset=f"-PT{label_delay_hours + 1}H",
                                         end_time_offset=f"-PT{label_delay_hours}H", seed=seed + 1),
             T,

@@ -136,8 +136,10 @@ def _requests(name: str, hours: int, n: int, seed: int) -> pd.DataFrame:
 class _Hour:
     """One hour of scored requests: each column as a numpy slice, and the frame when asked."""
 
-    def __init__(self, scored: pd.DataFrame, columns: dict[str, np.ndarray], start: int, stop: int) -> None:
-        self._scored, self._columns, self.start, self.stop = scored, columns, start, stop
+    def __init__(self, scored: pd.DataFrame, columns: dict[str, np.ndarray], start: int, stop: int,
+                 dtypes: dict[str, Any]) -> None:  # fmt: skip
+        """``columns`` and ``dtypes``: each of ``scored``'s columns as numpy, and its dtype."""
+        self._scored, self._columns, self._dtypes, self.start, self.stop = scored, columns, dtypes, start, stop
 
     def __len__(self) -> int:
         return self.stop - self.start
@@ -148,7 +150,7 @@ class _Hour:
     def values(self, name: str, rows: np.ndarray) -> Any:
         """``rows`` of a column with the frame's dtype (a numpy array, or an extension array)."""
         column = self[name]
-        return column[rows] if self._scored[name].dtype == column.dtype else self.frame[name].array[rows]
+        return column[rows] if self._dtypes[name] == column.dtype else self.frame[name].array[rows]
 
     @cached_property
     def frame(self) -> pd.DataFrame:
@@ -165,8 +167,9 @@ def _score(scenario: scenarios.Scenario, model: Any, traffic: _Traffic, first: i
     else:
         scored = drift_grid.score_window(scenario, model, traffic.since(first))
     columns = {str(c): scored[c].to_numpy() for c in scored.columns}
+    dtypes = {str(c): t for c, t in scored.dtypes.items()}
     bounds = np.cumsum([0, *sizes])
-    return {first + i: _Hour(scored, columns, bounds[i], bounds[i + 1]) for i in range(len(sizes))}
+    return {first + i: _Hour(scored, columns, bounds[i], bounds[i + 1], dtypes) for i in range(len(sizes))}
 
 
 def _capture_hour(
