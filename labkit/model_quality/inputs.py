@@ -127,14 +127,15 @@ class ModelQualityInputs:
                 "no rows to analyse: the data is empty (a merged row needs its ground-truth label)",
                 path=path,
             )
+        series = {column: df[column] for column in used}  # each column read once
         for column in used:
-            _check_complete(df[column], path)
-        scores = None if probability is None else _finite(df[probability], path)
+            _check_complete(series[column], path)
+        scores = None if probability is None else _finite(series[probability], path)
         if problem_type == "Regression":
-            labels, predictions = _finite(df[label], path), _finite(df[prediction], path)
+            labels, predictions = _finite(series[label], path), _finite(series[prediction], path)
             return cls(problem_type, labels, predictions, None, [], None)
-        labels = _class_values(df[label])
-        predictions = None if prediction is None else _class_values(df[prediction])
+        labels = _class_values(series[label])
+        predictions = None if prediction is None else _class_values(series[prediction])
         if predictions is not None and labels.dtype != predictions.dtype:  # "yes" vs 1/0
             labels, predictions = _as_keys(labels), _as_keys(predictions)
         positive = _normalise(positive_label, labels.dtype, path)
@@ -189,7 +190,8 @@ class ModelQualityInputs:
 
 
 def _check_complete(series: pd.Series, path: str | Path | None) -> None:
-    missing = series.isna().to_numpy()
+    numbers = _numpy_numbers(series)
+    missing = series.isna().to_numpy() if numbers is None else np.isnan(numbers)
     if missing.any():
         first = int(missing.nonzero()[0][0])
         raise LabkitInputError(
