@@ -194,11 +194,16 @@ def _capture_hour(
     features, labels = list(scenario.features), hour[scenario.target]
     ids = hour["inference_id"]
     if in_memory and not (pd.isna(labels).any() or (labels.dtype == object and (labels == "").any())):
-        key = ("capture", start, requests_per_hour, sampling_percentage, seed, tuple(ids.tolist()), label_delay_hours)
-        records, arrivals = cache.get(key, lambda: _label(hour.frame, features, scenario.target, start, requests_per_hour,
-                                                          sampling_percentage, seed, label_delay_hours, payloads=False))  # fmt: skip
-        position = {inference_id: i for i, inference_id in enumerate(ids.tolist())}
-        rows = np.array([position[r.inference_id] for r in records], dtype=np.intp)
+        listed = ids.tolist()
+
+        def bookkeeping() -> tuple[list[capture.CaptureRecord], list[ground_truth.LabelArrival], np.ndarray]:
+            records, arrivals = _label(hour.frame, features, scenario.target, start, requests_per_hour,
+                                       sampling_percentage, seed, label_delay_hours, payloads=False)  # fmt: skip
+            position = {inference_id: i for i, inference_id in enumerate(listed)}  # the captured requests' rows
+            return records, arrivals, np.array([position[r.inference_id] for r in records], dtype=np.intp)
+
+        key = ("capture", start, requests_per_hour, sampling_percentage, seed, tuple(listed), label_delay_hours)
+        records, arrivals, rows = cache.get(key, bookkeeping)
         window = cache.window_frame({name: hour[name] for name in features}, rows)
         if window is not None:
             return records, arrivals, window
