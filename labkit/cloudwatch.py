@@ -98,22 +98,46 @@ class MetricDatum:
 
 
 def metrics_frame(data: Iterable[MetricDatum]) -> pd.DataFrame:
-    """A tidy table: one row per datum; dimensions become columns; StatisticValues are spread out."""
-    rows = []
-    for d in data:
-        row: dict[str, Any] = {"namespace": d.namespace, "metric_name": d.metric_name, "timestamp": d.timestamp}
-        row.update(dict(d.dimensions))
-        if d.value is not None:
-            row["value"] = d.value
-        else:
-            row["value"] = d.statistic_values.get("Sum", float("nan")) / max(d.statistic_values.get("SampleCount", 1), 1)
-            row.update({f"stat_{k}": v for k, v in d.statistic_values.items()})
-        rows.append(row)
+    """A tidy table: one row per datum; dimensions become columns; StatisticValues are spread out.
+
+    The columns: namespace, metric_name, timestamp, value, then each dimension and ``stat_<k>``
+    in the order they first appear; a datum without one holds NaN there. Built column by column
+    (a simulation's table has thousands of rows).
+    """
+    data = list(data)
     columns = ["namespace", "metric_name", "timestamp", "value"]
-    frame = pd.DataFrame(rows)
-    if frame.empty:
+    if not data:
         return pd.DataFrame(columns=columns)
-    return frame[columns + [c for c in frame.columns if c not in columns]]
+    known: dict[int, dict[str, str]] = {}  # an execution's datums share their dimensions' tuple
+    dims = [known.get(id(d.dimensions)) or known.setdefault(id(d.dimensions), dict(d.dimensions)) for d in data]
+    stats = [d.statistic_values or {} for d in data]
+    values = [
+        d.value if d.value is not None
+        else s.get("Sum", float("nan")) / max(s.get("SampleCount", 1), 1)
+        for d, s in zip(data, stats)
+    ]
+    # Each row's keys in order: its dimensions, then its statistics; the first row of each set of
+    # keys brings any new column, so walking the distinct sets in order gives every column's place.
+    shapes = dict.fromkeys((tuple(dim), tuple(s)) for dim, s in zip(dims, stats))
+    extra = dict.fromkeys(key for names, kept in shapes for key in (*names, *(f"stat_{k}" for k in kept)))
+    table: dict[str, list[Any]] = {
+        "namespace": [d.namespace for d in data],
+        "metric_name": [d.metric_name for d in data],
+        "timestamp": [d.timestamp for d in data],
+        "value": values,
+    }
+    nan = float("nan")
+    for key in extra:  # each cell as a row dict would hold it: fixed keys, then dimensions, value, stats
+        if key == "value":
+            continue
+        if key in table:  # a dimension named like a fixed column replaces it
+            table[key] = [dim.get(key, old) for dim, old in zip(dims, table[key])]
+        elif key.startswith("stat_"):
+            name = key[len("stat_") :]
+            table[key] = [s[name] if name in s else dim.get(key, nan) for dim, s in zip(dims, stats)]
+        else:
+            table[key] = [dim.get(key, nan) for dim in dims]
+    return pd.DataFrame(table)[columns + [c for c in extra if c not in columns]]
 
 
 def write_metrics(data: Iterable[MetricDatum], directory: str | Path) -> Path:

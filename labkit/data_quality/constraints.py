@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -161,9 +162,15 @@ class Constraints:
 
     def config_for(self, name: str | None) -> MonitoringConfig:
         """The effective monitoring_config of a feature (the file's, with its overrides applied)."""
-        if name is None or name not in self.names:
-            return self.monitoring_config
-        return self.monitoring_config.with_overrides(self.feature(name).overrides)
+        return self._configs.get(name, self.monitoring_config)
+
+    @cached_property
+    def _configs(self) -> dict[str, MonitoringConfig]:
+        """Each feature's effective config, made once (every check asks for it, per feature)."""
+        configs: dict[str, MonitoringConfig] = {}
+        for f in self.features:  # the first entry of a name wins, as in ``feature``
+            configs.setdefault(f.name, self.monitoring_config.with_overrides(f.overrides))
+        return configs
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -89,15 +89,10 @@ class KLLSketch:
         Bounds are computed as ``min + (max - min) * i / 10`` for the same float rounding; buckets
         are [lower, upper) except the last, which is closed on both sides.
         """
-        out = []
-        for i in range(NUMBER_OF_BUCKETS):
-            low = minimum + (maximum - minimum) * i / float(NUMBER_OF_BUCKETS)
-            high = minimum + (maximum - minimum) * (i + 1) / float(NUMBER_OF_BUCKETS)
-            upper_rank = (
-                self.rank(high) if i == NUMBER_OF_BUCKETS - 1 else self.rank_exclusive(high)
-            )
-            out.append((low, high, int(upper_rank - self.rank_exclusive(low))))
-        return out
+        bounds = [minimum + (maximum - minimum) * i / float(NUMBER_OF_BUCKETS) for i in range(NUMBER_OF_BUCKETS + 1)]
+        below = self.rank_exclusive(np.array(bounds))  # every bound's rank in one search
+        upper = [*below[1:-1], self.rank(np.array(bounds[-1:]))[0]]
+        return [(bounds[i], bounds[i + 1], int(upper[i] - below[i])) for i in range(NUMBER_OF_BUCKETS)]
 
     def to_dict(self) -> dict[str, Any]:
         """``distribution.kll.sketch``: parameters c and k (k written as a float, as Deequ does)."""

@@ -127,14 +127,15 @@ class ModelQualityInputs:
                 "no rows to analyse: the data is empty (a merged row needs its ground-truth label)",
                 path=path,
             )
+        series = {column: df[column] for column in used}  # each column read once
         for column in used:
-            _check_complete(df[column], path)
-        scores = None if probability is None else _finite(df[probability], path)
+            _check_complete(series[column], path)
+        scores = None if probability is None else _finite(series[probability], path)
         if problem_type == "Regression":
-            labels, predictions = _finite(df[label], path), _finite(df[prediction], path)
+            labels, predictions = _finite(series[label], path), _finite(series[prediction], path)
             return cls(problem_type, labels, predictions, None, [], None)
-        labels = _class_values(df[label])
-        predictions = None if prediction is None else _class_values(df[prediction])
+        labels = _class_values(series[label])
+        predictions = None if prediction is None else _class_values(series[prediction])
         if predictions is not None and labels.dtype != predictions.dtype:  # "yes" vs 1/0
             labels, predictions = _as_keys(labels), _as_keys(predictions)
         positive = _normalise(positive_label, labels.dtype, path)
@@ -189,7 +190,8 @@ class ModelQualityInputs:
 
 
 def _check_complete(series: pd.Series, path: str | Path | None) -> None:
-    missing = series.isna().to_numpy()
+    numbers = _numpy_numbers(series)
+    missing = series.isna().to_numpy() if numbers is None else np.isnan(numbers)
     if missing.any():
         first = int(missing.nonzero()[0][0])
         raise LabkitInputError(
@@ -200,7 +202,9 @@ def _check_complete(series: pd.Series, path: str | Path | None) -> None:
 
 
 def _finite(series: pd.Series, path: str | Path | None) -> np.ndarray:
-    numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    numbers = _numpy_numbers(series)
+    if numbers is None:
+        numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(numbers)
     if bad.any():
         first = int(bad.nonzero()[0][0])
@@ -223,10 +227,20 @@ def _class_values(series: pd.Series) -> np.ndarray:
     """Floats when every value is numeric (so 1, 1.0 and "1" are one class), else text."""
     if pd.api.types.is_bool_dtype(series):
         return series.astype(int).to_numpy(dtype=float)
+    numbers = _numpy_numbers(series)
+    if numbers is not None and not np.isnan(numbers).any():
+        return numbers
     numbers = pd.to_numeric(series, errors="coerce")
     if numbers.notna().all():
         return numbers.to_numpy(dtype=float)
     return np.array([str(v) for v in series], dtype=object)
+
+
+def _numpy_numbers(series: pd.Series) -> np.ndarray | None:
+    """A numpy int or float column as floats, what ``pd.to_numeric`` would give without its
+    per-call overhead; None for any other column."""
+    dtype = series.dtype
+    return series.to_numpy(dtype=float) if isinstance(dtype, np.dtype) and dtype.kind in "iuf" else None
 
 
 def _as_keys(values: np.ndarray) -> np.ndarray:

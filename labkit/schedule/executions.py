@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,7 @@ NAME_PATTERN = re.compile(
 NO_DATA_FAILURE_REASON = NO_DATA_REASON
 
 
+@lru_cache(maxsize=4096)  # a pure function of its arguments; simulations ask for the same hours again
 def start_delay(seed: int, scheduled_time: datetime) -> timedelta:
     """How long after ``scheduled_time`` the execution starts: 0–20 minutes, whole seconds.
 

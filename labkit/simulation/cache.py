@@ -23,7 +23,7 @@ import pandas as pd
 from labkit import data_quality
 from labkit.capture.endpoint import csv_value
 from labkit.data_quality.profile import ColumnProfile, DatasetProfile
-from labkit.data_quality.types import column_text
+from labkit.data_quality.types import column_text_from_arrow
 
 __all__ = ["SimulationCache"]
 
@@ -107,4 +107,7 @@ def _csv_cells(values: np.ndarray) -> tuple[str | None, ...] | None:
 
 
 def _profile(cells: tuple[str | None, ...]) -> ColumnProfile:
-    return ColumnProfile().add(column_text(pd.Series(list(cells), dtype=object)))
+    """The column's profile, its texts classified as a CSV chunk's (None is a missing cell)."""
+    import pyarrow as pa
+
+    return ColumnProfile().add(column_text_from_arrow(pa.array(cells, pa.string())))

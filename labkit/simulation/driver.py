@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from labkit import alarms, capture, cloudwatch, events, ground_truth, scenarios, schedule
+from labkit import alarms, capture, events, ground_truth, scenarios, schedule
 from labkit.errors import LabkitInputError
 from labkit.simulation.cache import SimulationCache
 from labkit.simulation.monitors import (
@@ -113,7 +113,6 @@ def simulate(
     serving: list[int] = []
     dq_runs: list[schedule.MonitoringExecution] = []
     mq_runs: list[schedule.MonitoringExecution] = []
-    metrics: list[cloudwatch.MetricDatum] = []
     changes: list[alarms.AlarmStateChange] = []
     states: list[tuple[datetime, str]] = []
     sent: list[dict[str, Any]] = []
@@ -185,12 +184,13 @@ def simulate(
             ("data quality run", T, id(window), deployment, seed, endpoint) if in_memory else None,
         )  # fmt: skip
         mq_key = None
-        if out is None:  # the same labelled window, model and time: the same execution
+        if out is None:  # the same labelled window, model and time: the same execution, kept whole
             mq_key = ("model quality run", T, deployment, seed, label_delay_hours, endpoint, *mq_input.content())
         mq = _run(
             cache,
             schedule.MonitoringSchedule(MODEL_QUALITY_SCHEDULE, schedule.hourly(), mq_input,
-                                        deployment.analyse_quality, reports, "ModelQuality",
+                                        deployment.analyse_quality if mq_key is None else deployment.quality,
+                                        reports, "ModelQuality",
                                         start_time_offset=f"-PT{label_delay_hours + 1}H",
                                         end_time_offset=f"-PT{label_delay_hours}H", seed=seed + 1),
             T,
@@ -198,7 +198,6 @@ def simulate(
         )  # fmt: skip
         dq_runs.append(dq)
         mq_runs.append(mq)
-        metrics.extend(dq.metrics + mq.metrics)
         datapoints.update(alarms.period_statistics(alarm, dq.metrics))
         _, change = alarms.evaluate_at(alarm, datapoints, dq.start_time, state)
         if change is not None:
@@ -256,7 +255,6 @@ def simulate(
         hours,
         timeline,
         distances,
-        cloudwatch.metrics_frame(metrics),
         tuple(dq_runs),
         tuple(mq_runs),
         alarm,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,7 @@ class _LabelledInput:
     target: str
     endpoint_name: str
 
+    @cached_property
     def _selected(self) -> tuple[np.ndarray, int]:
         """Which requests were captured and labelled, and how many were captured."""
         ids = self.hour["inference_id"].tolist() if self.hour is not None else []
@@ -111,12 +113,12 @@ class _LabelledInput:
 
     def content(self) -> tuple:
         """Equal for inputs whose ``read_window`` gives equal windows."""
-        keep, captured = self._selected()
+        keep, captured = self._selected
         columns = ("prediction", "probability", self.target)
         return (captured, *(SimulationCache.content_of(self.hour[c][keep]) for c in columns)) if keep.any() else (captured,)
 
     def read_window(self, start: datetime, end: datetime) -> schedule.WindowData:
-        keep, captured = self._selected()
+        keep, captured = self._selected
         if not keep.any():
             return schedule.WindowData(pd.DataFrame(), captured)
         frame = pd.DataFrame({name: self.hour.values(column, keep) for name, column in
@@ -181,9 +183,11 @@ class _Deployment:
         return self.cache.data_quality_report(frame, self.data_quality)
 
     def analyse_quality(self, frame: pd.DataFrame) -> model_quality.MonitoringReport:
-        return self.cache.model_quality_report(frame, self._quality, self)
+        """The report, made once per window content (for a run not already kept by its input)."""
+        return self.cache.model_quality_report(frame, self.quality, self)
 
-    def _quality(self, frame: pd.DataFrame) -> model_quality.MonitoringReport:
+    def quality(self, frame: pd.DataFrame) -> model_quality.MonitoringReport:
+        """``model_quality.monitor`` of the window against this deployment's baseline."""
         return model_quality.monitor(
             frame,
             self.model_quality,

@@ -6,15 +6,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from labkit import alarms, schedule
+from labkit import alarms, cloudwatch, schedule
 from labkit.data_quality.metrics import FEATURE_DIMENSION
 from labkit.simulation.traffic import DriftSchedule
 
@@ -42,7 +44,6 @@ class SimulationResult:
     hours: int
     timeline: pd.DataFrame
     distances: pd.DataFrame
-    metrics: pd.DataFrame
     executions: tuple[schedule.MonitoringExecution, ...]
     model_quality_executions: tuple[schedule.MonitoringExecution, ...]
     alarm: alarms.MetricAlarm
@@ -50,6 +51,19 @@ class SimulationResult:
     events: tuple[dict[str, Any], ...]
     retrains: tuple[Retrain, ...]
     output_dir: Path | None = field(default=None)
+
+    @cached_property
+    def metrics(self) -> pd.DataFrame:
+        """Every datum the executions published, hour by hour (``cloudwatch.metrics_frame``);
+        made when first read."""
+        return cloudwatch.metrics_frame(self.published())
+
+    def published(self) -> Iterator[cloudwatch.MetricDatum]:
+        """The executions' CloudWatch datums in the order they were published: each hour's
+        data-quality execution's, then its model-quality execution's."""
+        for dq, mq in zip(self.executions, self.model_quality_executions, strict=True):
+            yield from dq.metrics
+            yield from mq.metrics
 
     def first_page(self) -> datetime | None:
         """When the alarm first changed to ALARM: the time the on-call engineer was paged."""
@@ -84,7 +98,7 @@ def _tables(
                 "window_start": dq.window_start,
                 "scheduled_time": dq.scheduled_time,
                 "execution_start": dq.start_time,
-                "requests": len(traffic[h]),
+                "requests": traffic.size(h),
                 "captured": len(records[h]),
                 "drift_magnitude": drift.magnitude(h),
                 "data_quality_status": dq.status.value,
@@ -127,13 +141,13 @@ def _write(result: SimulationResult, out: Path) -> None:
 
 
 def reevaluate(result: SimulationResult, alarm: alarms.MetricAlarm) -> alarms.AlarmHistory:
-    """Evaluate another alarm on the metrics the simulation published, at the same moments (each
+    """Evaluate another alarm on the datums the simulation published, at the same moments (each
     data-quality execution's start), without simulating again.
 
     Exact for a simulation run with ``retrain=False``; with retraining, the traffic itself
     depended on the original alarm.
     """
-    datapoints = alarms.period_statistics(alarm, result.metrics)
+    datapoints = alarms.period_statistics(alarm, result.published())
     state, states, changes = alarms.INSUFFICIENT_DATA, [], []
     for run in result.executions:
         _, change = alarms.evaluate_at(alarm, datapoints, run.start_time, state)

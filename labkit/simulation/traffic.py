@@ -73,7 +73,7 @@ def _traffic(
     seed: int,
     outage: set[int],
     cache: SimulationCache | None = None,
-) -> list[pd.DataFrame]:
+) -> _Traffic:
     """Every hour's requests, drawn at once; hours with the same drift magnitude drift together."""
     key = ("requests", scenario.name, hours, n, seed)
     frame = (SimulationCache() if cache is None else cache).get(key, lambda: _requests(scenario.name, hours, n, seed))
@@ -90,10 +90,40 @@ def _traffic(
             rows=rows,
             seed=seed + 1 + k,
         )
-    return [
-        frame.iloc[:0] if h in outage else frame.iloc[h * n : (h + 1) * n].reset_index(drop=True)
-        for h in range(hours)
-    ]
+    return _Traffic(frame, hours, n, frozenset(outage))
+
+
+class _Traffic:
+    """The hours' requests: ``traffic[h]`` is hour ``h``'s frame (empty in an outage), cut from
+    one frame of every hour only when asked for."""
+
+    def __init__(self, frame: pd.DataFrame, hours: int, n: int, outage: frozenset[int]) -> None:
+        self.frame, self.hours, self.n, self.outage = frame, hours, n, outage
+        self._hours: dict[int, pd.DataFrame] = {}
+
+    def __len__(self) -> int:
+        return self.hours
+
+    def __getitem__(self, h: int) -> pd.DataFrame:
+        if not 0 <= h < self.hours:
+            raise IndexError(h)
+        if h not in self._hours:
+            self._hours[h] = self.frame.iloc[:0] if h in self.outage else self._rows(range(h, h + 1))
+        return self._hours[h]
+
+    def size(self, h: int) -> int:
+        return 0 if h in self.outage else self.n
+
+    def since(self, first: int) -> pd.DataFrame:
+        """Hours ``first`` onwards in one frame (outages left out), indexed from 0."""
+        return self._rows(range(first, self.hours))
+
+    def _rows(self, hours: range) -> pd.DataFrame:
+        kept = [h for h in hours if h not in self.outage]
+        if len(kept) == len(hours):  # no outage among them: one slice
+            return self.frame.iloc[hours.start * self.n : hours.stop * self.n].reset_index(drop=True)
+        rows = np.concatenate([np.arange(h * self.n, (h + 1) * self.n) for h in kept]) if kept else np.arange(0)
+        return self.frame.iloc[rows].reset_index(drop=True)
 
 
 def _requests(name: str, hours: int, n: int, seed: int) -> pd.DataFrame:
@@ -106,8 +136,10 @@ def _requests(name: str, hours: int, n: int, seed: int) -> pd.DataFrame:
 class _Hour:
     """One hour of scored requests: each column as a numpy slice, and the frame when asked."""
 
-    def __init__(self, scored: pd.DataFrame, columns: dict[str, np.ndarray], start: int, stop: int) -> None:
-        self._scored, self._columns, self.start, self.stop = scored, columns, start, stop
+    def __init__(self, scored: pd.DataFrame, columns: dict[str, np.ndarray], start: int, stop: int,
+                 dtypes: dict[str, Any]) -> None:  # fmt: skip
+        """``columns`` and ``dtypes``: each of ``scored``'s columns as numpy, and its dtype."""
+        self._scored, self._columns, self._dtypes, self.start, self.stop = scored, columns, dtypes, start, stop
 
     def __len__(self) -> int:
         return self.stop - self.start
@@ -118,27 +150,26 @@ class _Hour:
     def values(self, name: str, rows: np.ndarray) -> Any:
         """``rows`` of a column with the frame's dtype (a numpy array, or an extension array)."""
         column = self[name]
-        return column[rows] if self._scored[name].dtype == column.dtype else self.frame[name].array[rows]
+        return column[rows] if self._dtypes[name] == column.dtype else self.frame[name].array[rows]
 
     @cached_property
     def frame(self) -> pd.DataFrame:
         return self._scored.iloc[self.start : self.stop].reset_index(drop=True)
 
 
-def _score(
-    scenario: scenarios.Scenario, model: Any, traffic: list[pd.DataFrame], first: int
-) -> dict[int, _Hour]:
+def _score(scenario: scenarios.Scenario, model: Any, traffic: _Traffic, first: int) -> dict[int, _Hour]:
     """Score hours ``first`` onwards with ``model`` in one call (sklearn's overhead is per call)."""
-    sizes = [len(traffic[h]) for h in range(first, len(traffic))]
+    sizes = [traffic.size(h) for h in range(first, len(traffic))]
     if not sum(sizes):
         scored = traffic[first].assign(
             probability=pd.Series(dtype=float), prediction=pd.Series(dtype="int64")
         )
     else:
-        scored = drift_grid.score_window(scenario, model, pd.concat(traffic[first:], ignore_index=True))
+        scored = drift_grid.score_window(scenario, model, traffic.since(first))
     columns = {str(c): scored[c].to_numpy() for c in scored.columns}
+    dtypes = {str(c): t for c, t in scored.dtypes.items()}
     bounds = np.cumsum([0, *sizes])
-    return {first + i: _Hour(scored, columns, bounds[i], bounds[i + 1]) for i in range(len(sizes))}
+    return {first + i: _Hour(scored, columns, bounds[i], bounds[i + 1], dtypes) for i in range(len(sizes))}
 
 
 def _capture_hour(
@@ -163,11 +194,16 @@ def _capture_hour(
     features, labels = list(scenario.features), hour[scenario.target]
     ids = hour["inference_id"]
     if in_memory and not (pd.isna(labels).any() or (labels.dtype == object and (labels == "").any())):
-        key = ("capture", start, requests_per_hour, sampling_percentage, seed, tuple(ids.tolist()), label_delay_hours)
-        records, arrivals = cache.get(key, lambda: _label(hour.frame, features, scenario.target, start, requests_per_hour,
-                                                          sampling_percentage, seed, label_delay_hours, payloads=False))  # fmt: skip
-        position = {inference_id: i for i, inference_id in enumerate(ids.tolist())}
-        rows = np.array([position[r.inference_id] for r in records], dtype=np.intp)
+        listed = ids.tolist()
+
+        def bookkeeping() -> tuple[list[capture.CaptureRecord], list[ground_truth.LabelArrival], np.ndarray]:
+            records, arrivals = _label(hour.frame, features, scenario.target, start, requests_per_hour,
+                                       sampling_percentage, seed, label_delay_hours, payloads=False)  # fmt: skip
+            position = {inference_id: i for i, inference_id in enumerate(listed)}  # the captured requests' rows
+            return records, arrivals, np.array([position[r.inference_id] for r in records], dtype=np.intp)
+
+        key = ("capture", start, requests_per_hour, sampling_percentage, seed, tuple(listed), label_delay_hours)
+        records, arrivals, rows = cache.get(key, bookkeeping)
         window = cache.window_frame({name: hour[name] for name in features}, rows)
         if window is not None:
             return records, arrivals, window

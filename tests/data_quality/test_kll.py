@@ -121,3 +121,22 @@ def test_merged_partitions_answer_ranks_within_the_error_bound(parts):
 
 def test_bound_is_zero_while_the_sketch_is_exact():
     assert rank_error_bound(build_sketch(np.arange(2050.0))) == 0
+
+
+def _buckets_one_by_one(sketch, minimum, maximum):
+    """The buckets as Deequ's loop computes them, one bound at a time (the reference)."""
+    out = []
+    for i in range(10):
+        low = minimum + (maximum - minimum) * i / 10.0
+        high = minimum + (maximum - minimum) * (i + 1) / 10.0
+        upper = sketch.rank(high) if i == 9 else sketch.rank_exclusive(high)
+        out.append((low, high, int(upper - sketch.rank_exclusive(low))))
+    return out
+
+
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), max_size=3000), st.integers(0, 3))
+def test_buckets_equal_the_one_bound_at_a_time_loop(values, repeat):
+    values = np.array(values * (repeat + 1) if values else [], dtype=float)
+    sketch = build_sketch(values)
+    low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
+    assert sketch.buckets(low, high) == _buckets_one_by_one(sketch, low, high)
