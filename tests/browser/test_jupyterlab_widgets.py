@@ -51,6 +51,14 @@ def _kernel_idle(lab) -> bool:
     return bool(kernels) and all(k["execution_state"] == "idle" for k in kernels)
 
 
+def _saved_notebook(path):
+    """The notebook JupyterLab wrote, or None while the file is still being written (seen empty once)."""
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError:
+        return None
+
+
 def _wait(condition, timeout_s: float, what: str, page) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
@@ -101,8 +109,9 @@ def test_notebook_01_runs_and_its_slider_drives_the_monitor(lab, page, tmp_path_
     # No cell raised: save, and read the error outputs from the file JupyterLab wrote.
     before = saved.stat().st_mtime_ns
     _menu(page, "File", "Save")
-    _wait(lambda: saved.stat().st_mtime_ns != before, 30, "the notebook to be saved", page)
-    cells = [c for c in json.loads(saved.read_text())["cells"] if c["cell_type"] == "code"]
+    _wait(lambda: saved.stat().st_mtime_ns != before and _saved_notebook(saved) is not None, 30,
+          "the notebook to be saved", page)  # fmt: skip
+    cells = [c for c in _saved_notebook(saved)["cells"] if c["cell_type"] == "code"]
     errors = [
         f"cell {i}: {o['ename']}: {o['evalue']}"
         for i, c in enumerate(cells)
