@@ -34,6 +34,7 @@ __all__ = [
     "inject_missing",
     "inject_outliers",
     "move_signal",
+    "restore_kind",
     "scale",
     "shift_base_rate",
     "shift_category_mix",
@@ -62,7 +63,7 @@ def shift_mean(df: pd.DataFrame, column: str, shift_sd: float, *, fraction: floa
     values = _numeric(out, column)
     rows = _pick(len(out), fraction, seed)
     values[rows] = values[rows] + shift_sd * np.nanstd(values)
-    out[column] = _restore(df[column], values)
+    out[column] = restore_kind(df[column], values)
     return out
 
 
@@ -77,7 +78,7 @@ def scale(df: pd.DataFrame, column: str, factor: float, *, seed: int = 0) -> pd.
     out = df.copy()
     values = _numeric(out, column)
     mean = np.nanmean(values)
-    out[column] = _restore(df[column], mean + factor * (values - mean))
+    out[column] = restore_kind(df[column], mean + factor * (values - mean))
     return out
 
 
@@ -116,7 +117,7 @@ def inject_outliers(
     if np.isnan(values).all():  # nothing present to measure a spread from
         return out
     values[rows] = np.nanmean(values) + signs[rows] * magnitude_sd * np.nanstd(values)
-    out[column] = _restore(df[column], values)
+    out[column] = restore_kind(df[column], values)
     return out
 
 
@@ -130,7 +131,7 @@ def stuck_at(df: pd.DataFrame, column: str, value: float = 0.0, fraction: float 
     out = df.copy()
     values = _numeric(out, column)
     values[_pick(len(out), fraction, seed)] = value
-    out[column] = _restore(df[column], values)
+    out[column] = restore_kind(df[column], values)
     return out
 
 
@@ -340,8 +341,8 @@ def move_signal(
     moved = fraction * weights[from_feature] ** 2 * np.nanvar(source)
     dest_signal = weights[to_feature] ** 2 * np.nanvar(dest)
     stretch = np.sqrt((dest_signal + moved) / dest_signal) if dest_signal > 0 else 1.0
-    out[from_feature] = _restore(df[from_feature], source_mean + np.sqrt(1.0 - fraction) * (source - source_mean))
-    out[to_feature] = _restore(df[to_feature], dest_mean + stretch * (dest - dest_mean))
+    out[from_feature] = restore_kind(df[from_feature], source_mean + np.sqrt(1.0 - fraction) * (source - source_mean))
+    out[to_feature] = restore_kind(df[to_feature], dest_mean + stretch * (dest - dest_mean))
     out[_target(name)] = draw_labels_like(out, name, seed=seed)
     return out
 
@@ -390,6 +391,14 @@ def draw_labels_like(df: pd.DataFrame, name: str, *, seed: int, concept_shift: f
     return scenarios.draw_labels(name, df, seed=seed, concept_shift=concept_shift)
 
 
+def restore_kind(original: pd.Series, values: np.ndarray) -> pd.Series:
+    """New ``values`` for the column ``original`` with its kind: integers stay integers (rounded)."""
+    if original.dtype.kind in "iu" or str(original.dtype) == "Int64":
+        dtype = "Int64" if np.isnan(values).any() or str(original.dtype) == "Int64" else original.dtype
+        return pd.Series(np.round(values), index=original.index, name=original.name).astype(dtype)
+    return pd.Series(values, index=original.index, name=original.name)
+
+
 # --- private helpers ------------------------------------------------------------------------------
 
 
@@ -416,13 +425,6 @@ def _numeric(df: pd.DataFrame, column: str) -> np.ndarray:
         raise TypeError(f"column {column!r} is not numeric")
     return values.copy()
 
-
-def _restore(original: pd.Series, values: np.ndarray) -> pd.Series:
-    """Give the new values the original column's kind: integers stay integers (rounded)."""
-    if original.dtype.kind in "iu" or str(original.dtype) == "Int64":
-        dtype = "Int64" if np.isnan(values).any() or str(original.dtype) == "Int64" else original.dtype
-        return pd.Series(np.round(values), index=original.index, name=original.name).astype(dtype)
-    return pd.Series(values, index=original.index, name=original.name)
 
 
 def _target(name: str) -> str:

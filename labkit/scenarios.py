@@ -41,6 +41,7 @@ __all__ = [
     "draw_features",
     "draw_labels",
     "draw_window",
+    "label_probability",
     "load_scenario",
     "signal_weights",
     "target_column",
@@ -176,7 +177,7 @@ def draw_labels(
     if rng is None:
         rng = np.random.default_rng(seed)
     if name == "credit":
-        p = credit_default_probability(X, concept_shift=concept_shift)
+        p = label_probability(name, X, concept_shift=concept_shift)
         return pd.Series((rng.random(len(X)) < p).astype("int64"), index=X.index, name="default")
     if name == "housing":
         price = _housing_mean_price(X) * (1.0 - MARKET_CRASH_DROP * concept_shift)
@@ -185,8 +186,17 @@ def draw_labels(
     raise ValueError(f"scenario {name!r} has no target")
 
 
-def credit_default_probability(X: pd.DataFrame, *, concept_shift: float = 0.0) -> np.ndarray:
-    """P(default | x) under the credit rule; ``concept_shift`` turns the debt-to-income effect."""
+def label_probability(name: str, X: pd.DataFrame, *, concept_shift: float | np.ndarray = 0.0) -> np.ndarray:
+    """P(label = 1 | x) under a binary scenario's rule: ``draw_labels`` gives 1 where a uniform
+    draw falls below it. ``concept_shift`` may be one value per row."""
+    if name != "credit":
+        raise ValueError(f"scenario {name!r} has no binary label")
+    return credit_default_probability(X, concept_shift=concept_shift)
+
+
+def credit_default_probability(X: pd.DataFrame, *, concept_shift: float | np.ndarray = 0.0) -> np.ndarray:
+    """P(default | x) under the credit rule; ``concept_shift`` turns the debt-to-income effect
+    (one value, or one per row)."""
     terms = _credit_terms(X)
     coef = dict(CREDIT_COEFFICIENTS)
     coef["debt_to_income"] *= 1.0 - 2.0 * concept_shift

@@ -1,8 +1,8 @@
 """The endpoint's traffic: when and how drift grows, the hourly requests, scoring and capture.
 
 ``DriftSchedule`` says how much drift each hour carries; ``_traffic`` draws every hour's requests
-at once and injects that drift (``drift_grid.inject_drift``); ``_score`` and ``_capture`` turn an
-hour of requests into the served predictions and the captured records.
+at once and drifts each hour by its own magnitude (``_Requests.drifted``); ``_score`` and
+``_capture`` turn an hour of requests into the served predictions and the captured records.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from labkit import capture, drift_grid, ground_truth, scenarios
+from labkit.drift import restore_kind
 from labkit.errors import LabkitInputError
 from labkit.simulation.cache import SimulationCache
 
@@ -28,10 +29,13 @@ SHAPES = ("sudden", "gradual", "periodic")
 class DriftSchedule:
     """When drift starts and how it grows; ``magnitude(hour)`` is 0 (none) to 1 (full).
 
-    At full magnitude ``feature`` moves by ``shift_sd`` standard deviations (covariate drift,
-    seen by data quality) and the label rule moves by ``concept_shift`` (concept drift, seen by
-    model quality once labels land). ``gradual`` ramps over ``ramp_hours``; ``periodic`` is on
-    for the first half of every ``period_hours`` (a recurring population, e.g. night traffic).
+    At full magnitude ``feature`` moves by ``shift_sd`` standard deviations of the undrifted
+    traffic (covariate drift, seen by data quality) and the label rule moves by ``concept_shift``
+    (concept drift, seen by model quality once labels land); at magnitude m, m times both. Each
+    request keeps one uniform draw that decides its label under whatever rule holds, so an hour's
+    requests depend on that hour and its magnitude only. ``gradual`` ramps over ``ramp_hours``;
+    ``periodic`` is on for the first half of every ``period_hours`` (a recurring population, e.g.
+    night traffic).
     """
 
     onset_hour: int
@@ -74,23 +78,56 @@ def _traffic(
     outage: set[int],
     cache: SimulationCache | None = None,
 ) -> _Traffic:
-    """Every hour's requests, drawn at once; hours with the same drift magnitude drift together."""
+    """Every hour's requests, drawn at once, each hour drifted by its own magnitude.
+
+    An hour's requests depend on that hour and its magnitude only: the shift is ``shift_sd``
+    standard deviations of the undrifted traffic, and each request's label comes from its own
+    uniform draw. Moving the onset changes only the hours whose magnitude changed.
+    """
     key = ("requests", scenario.name, hours, n, seed)
-    frame = (SimulationCache() if cache is None else cache).get(key, lambda: _requests(scenario.name, hours, n, seed))
-    hour = np.repeat(np.arange(hours), n)
-    magnitude = np.array([drift.magnitude(h) for h in range(hours)])[hour]
-    for k, m in enumerate(sorted(set(magnitude) - {0.0})):
-        rows = magnitude == m
-        frame = drift_grid.inject_drift(
-            scenario,
-            frame,
-            feature=drift.feature,
-            covariate_shift_sd=m * drift.shift_sd,
-            concept_shift=m * drift.concept_shift,
-            rows=rows,
-            seed=seed + 1 + k,
-        )
-    return _Traffic(frame, hours, n, frozenset(outage))
+    requests = (SimulationCache() if cache is None else cache).get(key, lambda: _Requests.draw(scenario, hours, n, seed))
+    magnitude = np.repeat(np.array([drift.magnitude(h) for h in range(hours)]), n)
+    return _Traffic(requests.drifted(scenario, drift, magnitude), hours, n, frozenset(outage))
+
+
+@dataclass(frozen=True, eq=False)
+class _Requests:
+    """Every hour's requests before any drift, and the uniform draw behind each one's label."""
+
+    frame: pd.DataFrame
+    uniforms: np.ndarray  # a request's label is 1 where its draw is below P(label = 1 | x)
+
+    @classmethod
+    def draw(cls, scenario: scenarios.Scenario, hours: int, n: int, seed: int) -> _Requests:
+        """``hours`` × ``n`` fresh requests, each with its inference id (hour and number): the
+        rows and labels ``scenarios.draw_window(name, hours * n, seed=seed)`` draws."""
+        rng = np.random.default_rng(seed)
+        features = scenarios.draw_features(scenario.name, hours * n, rng=rng)
+        uniforms = rng.random(hours * n)  # draw_labels' draw, in draw_window's order
+        labels = uniforms < scenarios.label_probability(scenario.name, features)
+        frame = features.assign(**{scenario.target: labels.astype("int64")})
+        frame["inference_id"] = [f"{scenario.name}-{h:04d}-{i:04d}" for h in range(hours) for i in range(n)]
+        return cls(frame, uniforms)
+
+    def drifted(self, scenario: scenarios.Scenario, drift: DriftSchedule, magnitude: np.ndarray) -> pd.DataFrame:
+        """The requests with each row drifted by its ``magnitude`` (0–1): ``drift.feature`` moved
+        by ``magnitude × shift_sd`` sd of the undrifted requests, the label redrawn from the
+        row's own draw under the rule moved by ``magnitude × concept_shift``."""
+        rows = magnitude > 0
+        if not rows.any():
+            return self.frame
+        if drift.feature not in scenario.numeric_features:
+            raise LabkitInputError(
+                f"the drift moves a numeric feature; {drift.feature!r} is not one of "
+                f"{', '.join(scenario.numeric_features)}"
+            )
+        column = self.frame[drift.feature]
+        values = column.to_numpy(dtype=float, na_value=np.nan)
+        shifted = values.copy()
+        shifted[rows] += magnitude[rows] * drift.shift_sd * np.nanstd(values)
+        frame = self.frame.assign(**{drift.feature: restore_kind(column, shifted)})
+        p = scenarios.label_probability(scenario.name, frame, concept_shift=magnitude * drift.concept_shift)
+        return frame.assign(**{scenario.target: (self.uniforms < p).astype("int64")})
 
 
 class _Traffic:
@@ -124,13 +161,6 @@ class _Traffic:
             return self.frame.iloc[hours.start * self.n : hours.stop * self.n].reset_index(drop=True)
         rows = np.concatenate([np.arange(h * self.n, (h + 1) * self.n) for h in kept]) if kept else np.arange(0)
         return self.frame.iloc[rows].reset_index(drop=True)
-
-
-def _requests(name: str, hours: int, n: int, seed: int) -> pd.DataFrame:
-    """``hours`` × ``n`` fresh requests, each with its inference id (hour and number)."""
-    frame = scenarios.draw_window(name, hours * n, seed=seed)
-    frame["inference_id"] = [f"{name}-{h:04d}-{i:04d}" for h in range(hours) for i in range(n)]
-    return frame
 
 
 class _Hour:
