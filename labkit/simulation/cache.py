@@ -41,6 +41,9 @@ class SimulationCache:
         self._entries: dict[Hashable, Any] = {}
         self._windows: dict[int, tuple[pd.DataFrame, tuple[tuple[str | None, ...], ...]]] = {}
 
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._entries
+
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
         """The value kept under ``key``; ``make()`` computes and keeps it the first time."""
         if key not in self._entries:

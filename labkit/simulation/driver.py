@@ -140,7 +140,7 @@ def simulate(
         window_start, T = SIMULATION_START + HOUR * h, SIMULATION_START + HOUR * (h + 1)
         serving.append(deployment.version)
         if h not in scored:  # score every remaining hour with the serving model in one call
-            scored.update(_score(scenario, deployment.model, traffic, h))
+            scored.update(_score(scenario, deployment.model, traffic, h, cache))
         records[h], arrivals[h], window = _capture_hour(
             cache, scored[h], scenario, window_start, requests_per_hour, sampling_percentage, seeds[h],
             label_delay_hours, in_memory=out is None,

@@ -7,6 +7,7 @@ at once and drifts each hour by its own magnitude (``_Requests.drifted``); ``_sc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -86,8 +87,11 @@ def _traffic(
     """
     key = ("requests", scenario.name, hours, n, seed)
     requests = (SimulationCache() if cache is None else cache).get(key, lambda: _Requests.draw(scenario, hours, n, seed))
-    magnitude = np.repeat(np.array([drift.magnitude(h) for h in range(hours)]), n)
-    return _Traffic(requests.drifted(scenario, drift, magnitude), hours, n, frozenset(outage))
+    magnitudes = [drift.magnitude(h) for h in range(hours)]
+    drifted = requests.drifted(scenario, drift, np.repeat(np.array(magnitudes), n))
+    keys = tuple((*key, h) if m == 0 else (*key, h, m, drift.feature, drift.shift_sd, drift.concept_shift)
+                 for h, m in enumerate(magnitudes))  # fmt: skip
+    return _Traffic(drifted, hours, n, frozenset(outage), keys)
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,10 +136,12 @@ class _Requests:
 
 class _Traffic:
     """The hours' requests: ``traffic[h]`` is hour ``h``'s frame (empty in an outage), cut from
-    one frame of every hour only when asked for."""
+    one frame of every hour only when asked for; ``keys[h]`` names what decides hour ``h``'s
+    requests (equal keys, equal requests)."""
 
-    def __init__(self, frame: pd.DataFrame, hours: int, n: int, outage: frozenset[int]) -> None:
-        self.frame, self.hours, self.n, self.outage = frame, hours, n, outage
+    def __init__(self, frame: pd.DataFrame, hours: int, n: int, outage: frozenset[int],
+                 keys: tuple[tuple, ...]) -> None:  # fmt: skip
+        self.frame, self.hours, self.n, self.outage, self.keys = frame, hours, n, outage, keys
         self._hours: dict[int, pd.DataFrame] = {}
 
     def __len__(self) -> int:
@@ -145,20 +151,17 @@ class _Traffic:
         if not 0 <= h < self.hours:
             raise IndexError(h)
         if h not in self._hours:
-            self._hours[h] = self.frame.iloc[:0] if h in self.outage else self._rows(range(h, h + 1))
+            self._hours[h] = self.frame.iloc[:0] if h in self.outage else self.rows([h])
         return self._hours[h]
 
     def size(self, h: int) -> int:
         return 0 if h in self.outage else self.n
 
-    def since(self, first: int) -> pd.DataFrame:
-        """Hours ``first`` onwards in one frame (outages left out), indexed from 0."""
-        return self._rows(range(first, self.hours))
-
-    def _rows(self, hours: range) -> pd.DataFrame:
+    def rows(self, hours: Sequence[int]) -> pd.DataFrame:
+        """The requests of ``hours`` (outages left out) in one frame, in that order, indexed from 0."""
         kept = [h for h in hours if h not in self.outage]
-        if len(kept) == len(hours):  # no outage among them: one slice
-            return self.frame.iloc[hours.start * self.n : hours.stop * self.n].reset_index(drop=True)
+        if kept and kept == list(range(kept[0], kept[-1] + 1)):  # consecutive hours: one slice
+            return self.frame.iloc[kept[0] * self.n : (kept[-1] + 1) * self.n].reset_index(drop=True)
         rows = np.concatenate([np.arange(h * self.n, (h + 1) * self.n) for h in kept]) if kept else np.arange(0)
         return self.frame.iloc[rows].reset_index(drop=True)
 
@@ -187,19 +190,27 @@ class _Hour:
         return self._scored.iloc[self.start : self.stop].reset_index(drop=True)
 
 
-def _score(scenario: scenarios.Scenario, model: Any, traffic: _Traffic, first: int) -> dict[int, _Hour]:
-    """Score hours ``first`` onwards with ``model`` in one call (sklearn's overhead is per call)."""
-    sizes = [traffic.size(h) for h in range(first, len(traffic))]
-    if not sum(sizes):
-        scored = traffic[first].assign(
-            probability=pd.Series(dtype=float), prediction=pd.Series(dtype="int64")
-        )
-    else:
-        scored = drift_grid.score_window(scenario, model, traffic.since(first))
-    columns = {str(c): scored[c].to_numpy() for c in scored.columns}
-    dtypes = {str(c): t for c, t in scored.dtypes.items()}
-    bounds = np.cumsum([0, *sizes])
-    return {first + i: _Hour(scored, columns, bounds[i], bounds[i + 1], dtypes) for i in range(len(sizes))}
+def _score(scenario: scenarios.Scenario, model: Any, traffic: _Traffic, first: int,
+           cache: SimulationCache) -> dict[int, _Hour]:  # fmt: skip
+    """Hours ``first`` onwards scored by ``model``. An hour it scored before (the same
+    ``traffic.keys[h]``) comes from ``cache``; the others are scored in one call (sklearn's
+    overhead is per call)."""
+    served = [h for h in range(first, len(traffic)) if traffic.size(h)]
+    keys = {h: ("scored hour", model, traffic.keys[h]) for h in served}
+    new = [h for h in served if keys[h] not in cache]
+    if new:
+        scored = drift_grid.score_window(scenario, model, traffic.rows(new))
+        columns = {str(c): scored[c].to_numpy() for c in scored.columns}
+        dtypes = {str(c): t for c, t in scored.dtypes.items()}
+        for i, h in enumerate(new):
+            cache.get(keys[h], lambda i=i: _Hour(scored, columns, i * traffic.n, (i + 1) * traffic.n, dtypes))
+    hours = {h: cache.get(keys[h], lambda: None) for h in served}
+    if len(hours) < len(traffic) - first:  # an outage: an hour without requests
+        empty = traffic.frame.iloc[:0].assign(probability=pd.Series(dtype=float), prediction=pd.Series(dtype="int64"))
+        columns = {str(c): empty[c].to_numpy() for c in empty.columns}
+        idle = _Hour(empty, columns, 0, 0, {str(c): t for c, t in empty.dtypes.items()})
+        hours.update({h: idle for h in range(first, len(traffic)) if h not in hours})
+    return dict(sorted(hours.items()))
 
 
 def _capture_hour(
