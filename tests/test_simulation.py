@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -197,6 +198,48 @@ def test_a_drifted_window_is_the_full_drift_on_fresh_requests(credit):
     pd.testing.assert_frame_equal(window, expected)  # full magnitude, whatever the shape
     moved = (window["debt_to_income"].mean() - fresh["debt_to_income"].mean()) / credit.baseline["debt_to_income"].std()
     assert moved > 1.0  # a 2 sd covariate shift (integer rounding and clipping aside)
+
+
+def test_an_hour_depends_on_its_own_magnitude_only(credit):
+    """Two onsets give the same executions in every hour whose drift magnitude they share."""
+    kwargs = {"days": 1, "requests_per_hour": 40, "retrain": False, "seed": 2}
+    early = simulation.simulate(credit, drift=simulation.DriftSchedule(6), **kwargs)
+    late = simulation.simulate(credit, drift=simulation.DriftSchedule(11), **kwargs)
+    same = [h for h in range(24) if h < 6 or h >= 11]
+    columns = ["alarm_metric", "accuracy", "data_quality_status"]
+    pd.testing.assert_frame_equal(early.timeline.loc[same, columns], late.timeline.loc[same, columns])
+    assert not early.timeline.loc[6:10, "alarm_metric"].equals(late.timeline.loc[6:10, "alarm_metric"])
+
+
+def test_the_drift_moves_each_drifted_request_by_its_magnitude(credit):
+    """shift_sd × magnitude standard deviations of the undrifted traffic; labels from each
+    request's own draw under the moved rule; undrifted requests as draw_window draws them."""
+    import numpy as np
+
+    from labkit import scenarios
+    from labkit.simulation.traffic import _traffic
+
+    drift = simulation.DriftSchedule(3, "gradual", ramp_hours=4, shift_sd=1.5, concept_shift=0.5)
+    traffic = _traffic(credit, drift, 8, 30, seed=9, outage=set())
+    plain = scenarios.draw_window("credit", 8 * 30, seed=9)
+    magnitude = np.repeat([drift.magnitude(h) for h in range(8)], 30)
+    sd = np.std(plain["debt_to_income"].to_numpy())
+    moved = traffic.frame["debt_to_income"].to_numpy() - plain["debt_to_income"].to_numpy()
+    np.testing.assert_allclose(moved, magnitude * 1.5 * sd, rtol=1e-12, atol=1e-12)
+    undrifted = magnitude == 0
+    assert (traffic.frame["default"].to_numpy()[undrifted] == plain["default"].to_numpy()[undrifted]).all()
+    uniforms = np.random.default_rng(9)
+    scenarios.draw_features("credit", 8 * 30, rng=uniforms)
+    draws = uniforms.random(8 * 30)
+    rule = scenarios.label_probability("credit", traffic.frame, concept_shift=magnitude * 0.5)
+    assert (traffic.frame["default"].to_numpy() == (draws < rule)).all()
+    earlier = _traffic(credit, dataclasses.replace(drift, onset_hour=2), 8, 30, seed=9, outage=set())
+    equal = [h for h in range(8) if traffic.keys[h] == earlier.keys[h]]
+    assert equal == [0, 1, 6, 7]  # the hours whose magnitude both onsets share (0 or 1)
+    for h in range(8):
+        assert traffic[h].equals(earlier[h]) == (h in equal)
+    with pytest.raises(LabkitInputError, match="numeric feature"):
+        _traffic(credit, simulation.DriftSchedule(3, feature="loan_purpose"), 8, 30, seed=9, outage=set())
 
 
 def test_the_executions_frame_lists_each_execution_and_its_window(run):

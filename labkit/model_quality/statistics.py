@@ -169,10 +169,13 @@ def compute_statistics(
     # Regression values near the double limit (e.g. ±1e308) overflow mse or the variance behind
     # r2; the file cannot hold the inf, so the column is refused here instead of numpy warning
     # and write_json failing later.
+    curves = None
+    if problem_type == "BinaryClassification":
+        curves = m.binary_curves(cols.labels, cols.scores, positive_label=cols.positive)
     try:
         with np.errstate(over="raise"):
-            values = _scalar_metrics(cols)
-            deviations = _standard_deviations(cols, seed)
+            values = _scalar_metrics(cols, curves)
+            deviations = _standard_deviations(cols, seed, list(values))
     except FloatingPointError:
         raise _overflow(cols, label, prediction, path) from None
     block: dict[str, Any] = {}
@@ -184,9 +187,7 @@ def compute_statistics(
         }
     for name, value in values.items():
         if name == "auc":
-            roc, pr, _, _ = m.binary_curves(cols.labels, cols.scores, positive_label=cols.positive)
-            block["receiver_operating_characteristic_curve"] = roc
-            block["precision_recall_curve"] = pr
+            block["receiver_operating_characteristic_curve"], block["precision_recall_curve"] = curves[:2]
         block[name] = {"value": _spelled(value), "standard_deviation": deviations[name]}
     return Statistics(problem_type, len(cols.labels), block, _notes(cols, values, probability))
 
@@ -209,8 +210,10 @@ def _overflow(
     )
 
 
-def _scalar_metrics(cols: ModelQualityInputs) -> dict[str, float]:
-    """Every ``{value, standard_deviation}`` metric of the problem type, in file order."""
+def _scalar_metrics(cols: ModelQualityInputs, curves: tuple | None = None) -> dict[str, float]:
+    """Every ``{value, standard_deviation}`` metric of the problem type, in file order.
+
+    ``curves``: ``binary_curves`` of these rows when already computed (binary problems)."""
     if cols.problem_type == "Regression":
         return m.regression_metrics(cols.labels, cols.predictions)
     binary = cols.problem_type == "BinaryClassification"
@@ -231,9 +234,9 @@ def _scalar_metrics(cols: ModelQualityInputs) -> dict[str, float]:
         }
     model = m.binary_metrics(cols.labels, cols.predictions, positive_label=cols.positive)
     best = m.binary_metrics(cols.labels, constant, positive_label=cols.positive)
-    _, _, model["auc"], model["au_prc"] = m.binary_curves(
-        cols.labels, cols.scores, positive_label=cols.positive
-    )
+    if curves is None:
+        curves = m.binary_curves(cols.labels, cols.scores, positive_label=cols.positive)
+    _, _, model["auc"], model["au_prc"] = curves
     return {
         name: (
             model.get(name)
@@ -249,8 +252,8 @@ def _subsample_indices(n: int, rng: np.random.Generator) -> np.ndarray:
     return rng.choice(n, size=int(n * STD_SUBSAMPLE_FRACTION), replace=False)
 
 
-def _standard_deviations(cols: ModelQualityInputs, seed: int) -> dict[str, float | str]:
-    names = list(_scalar_metrics(cols))
+def _standard_deviations(cols: ModelQualityInputs, seed: int, names: list[str]) -> dict[str, float | str]:
+    """Each metric's standard deviation over the service's subsamples (``names``: the metrics)."""
     n = len(cols.labels)
     if n < STD_MIN_ITEMS:
         return dict.fromkeys(names, NAN)
