@@ -27,6 +27,8 @@ from labkit.capture.endpoint import (
     JSON_CONTENT_TYPES,
     capture_encoding,
     capture_requests,
+    captured_rows,
+    csv_cells,
     csv_value,
     payload_is_json,
     sampled,
@@ -45,7 +47,7 @@ from labkit.capture.files import (
     write_capture,
     write_jsonl,
 )
-from labkit.capture.frame import OUTPUT_COLUMNS_POSITIONS, QuarantinedRow, records_to_frame
+from labkit.capture.frame import OUTPUT_COLUMNS_POSITIONS, QuarantinedRow, captured_frame, records_to_frame
 from labkit.capture.records import (
     ENCODINGS,
     EVENT_VERSION,
@@ -60,7 +62,7 @@ __all__ = [
     "CAPTURE_MODES", "CSV_CONTENT_TYPES", "DEFAULT_VARIANT", "ENCODINGS", "EVENT_VERSION",
     "JSON_CONTENT_TYPES", "OUTPUT_COLUMNS_POSITIONS", "CaptureData", "CaptureReadResult",
     "CaptureRecord", "QuarantinedLine", "QuarantinedRow", "capture_encoding", "capture_key",
-    "capture_requests", "csv_value", "find_jsonl_files", "format_inference_time", "hour_folder",
+    "capture_requests", "captured_frame", "captured_rows", "csv_cells", "csv_value", "find_jsonl_files", "format_inference_time", "hour_folder",
     "hour_prefix", "join_key", "parse_jsonl", "payload_is_json", "read_capture",
     "records_to_frame", "sampled", "to_utc", "window_bounds", "write_capture", "write_jsonl",
 ]  # fmt: skip

@@ -28,13 +28,16 @@ from labkit.errors import LabkitInputError
 
 __all__ = [
     "CAPTURE_MODES", "CSV_CONTENT_TYPES", "JSON_CONTENT_TYPES", "capture_encoding",
-    "capture_requests", "csv_value", "payload_is_json", "sampled",
+    "capture_requests", "captured_rows", "csv_cells", "csv_value", "payload_is_json", "sampled",
 ]  # fmt: skip
 
 CSV_CONTENT_TYPES = ("text/csv",)  # SageMaker Python SDK DataCaptureConfig csv_content_types
 JSON_CONTENT_TYPES = ("application/json",)  # SDK DataCaptureConfig json_content_types
 CAPTURE_MODES = ("Input", "Output", "InputAndOutput")  # API CaptureOption.CaptureMode
 INFERENCE_ID_MAX_LENGTH = 64  # InvokeEndpoint InferenceId: 1-64 characters (API reference)
+# A cell holding one of these would not come back from the capture's CSV line as it went in
+# (a record is one line; the csv module refuses NUL).
+_NOT_ON_ONE_LINE = ("\r", "\n", "\0")
 
 
 def _media_type(content_type: str) -> str:
@@ -87,6 +90,18 @@ def csv_value(value: Any) -> str:
     if plain is None:
         return ""
     return repr(plain) if isinstance(plain, float) else str(plain)
+
+
+def csv_cells(values: np.ndarray) -> tuple[str | None, ...] | None:
+    """Each value as ``records_to_frame`` reads it back from a captured CSV line: its text, None
+    for an empty cell. None if some value would not come back as it went in (a line break or
+    NUL in its text: a record is one line): decode such values from the records instead."""
+    if values.dtype == np.float64:  # csv_value's text of a float64, without its per-value dispatch
+        return tuple(None if math.isnan(v) else repr(v) for v in values.tolist())
+    cells = tuple(None if (text := csv_value(v)) == "" else text for v in values)
+    if any(c is not None and any(ch in c for ch in _NOT_ON_ONE_LINE) for c in cells):
+        return None
+    return cells
 
 
 def _column_cells(column: pd.Series) -> Any:
@@ -154,9 +169,9 @@ def capture_requests(
     ids = _inference_ids(inference_ids, n)
     if capture_mode not in CAPTURE_MODES:
         raise LabkitInputError(f"capture_mode is {capture_mode!r}, expected one of {CAPTURE_MODES}")
-    sample_seed, id_seed = np.random.SeedSequence(seed).spawn(2)
-    captured = sampled(n, sampling_percentage, np.random.default_rng(sample_seed))
-    id_bytes = np.random.default_rng(id_seed).bytes(16 * n)
+    sample_rng, id_rng = _capture_rngs(seed)
+    captured = sampled(n, sampling_percentage, sample_rng)
+    id_bytes = id_rng.bytes(16 * n)
     columns = [str(c) for c in features.columns]
     response_type = content_type if accept is None else accept
     types = (csv_content_types, json_content_types)
@@ -191,6 +206,18 @@ def capture_requests(
             )
         )
     return records
+
+
+def captured_rows(n: int, sampling_percentage: float, seed: int) -> np.ndarray:
+    """The positions of the requests ``capture_requests`` keeps out of ``n`` with this sampling
+    percentage and seed: its sampling draw alone, without building the records."""
+    return np.flatnonzero(sampled(n, sampling_percentage, _capture_rngs(seed)[0]))
+
+
+def _capture_rngs(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
+    """The capture's two random streams: the sampling draw, and the event ids."""
+    sample_seed, id_seed = np.random.SeedSequence(seed).spawn(2)
+    return np.random.default_rng(sample_seed), np.random.default_rng(id_seed)
 
 
 def sampled(n: int, sampling_percentage: float, rng: np.random.Generator) -> np.ndarray:

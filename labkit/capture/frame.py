@@ -14,12 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from labkit.capture.endpoint import payload_is_json
+from labkit.capture.endpoint import _column_cells, csv_cells, payload_is_json
 from labkit.capture.records import CaptureData, CaptureRecord, join_key
 from labkit.csvfiles import split_csv_lines
 from labkit.errors import LabkitInputError
 
-__all__ = ["OUTPUT_COLUMNS_POSITIONS", "QuarantinedRow", "records_to_frame"]
+__all__ = ["OUTPUT_COLUMNS_POSITIONS", "QuarantinedRow", "captured_frame", "records_to_frame"]
 
 OUTPUT_COLUMNS_POSITIONS = ("START", "END")  # SDK DatasetFormat.csv(output_columns_position=)
 _NESTED = 'nested JSON; expected a flat object, a list of values, {"features": [...]} or {"instances": [...]}'
@@ -87,6 +87,26 @@ def records_to_frame(
         rows.extend(key + (out + inp if start else inp + out) for inp, out in pairs)
     data = {c: pd.Series([row[i] for row in rows], dtype=object) for i, c in enumerate(columns)}
     return pd.DataFrame(data, columns=columns), quarantined
+
+
+def captured_frame(features: pd.DataFrame, rows: Sequence[int]) -> pd.DataFrame | None:
+    """``records_to_frame``'s table of the requests at ``rows`` of ``features`` as
+    ``capture_requests`` sends them (CSV), without building and decoding the records.
+
+    Equal to the round trip cell for cell (``captured_rows`` gives the ``rows`` a capture keeps).
+    None if a cell would not survive a CSV line (a line break or NUL in its text) or two columns
+    share a name: decode those records instead.
+    """
+    columns = [str(c) for c in features.columns]
+    if len(set(columns)) != len(columns):
+        return None
+    data = {}
+    for j, name in enumerate(columns):
+        cells = csv_cells(_column_cells(features.iloc[:, j])[rows])
+        if cells is None:
+            return None
+        data[name] = pd.Series(cells, dtype=object)
+    return pd.DataFrame(data, columns=columns)
 
 
 def _record_rows(

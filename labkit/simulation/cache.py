@@ -21,17 +21,13 @@ import numpy as np
 import pandas as pd
 
 from labkit import data_quality
-from labkit.capture.endpoint import csv_value
+from labkit.capture import csv_cells
 from labkit.data_quality.profile import ColumnProfile, DatasetProfile
 from labkit.data_quality.types import column_text_from_arrow
 
 __all__ = ["SimulationCache"]
 
 T = TypeVar("T")
-
-# A cell holding one of these would not come back from the capture's CSV line as it went in
-# (a record is one line; the csv module refuses NUL): such a window is read from the records.
-_NOT_ON_ONE_LINE = ("\r", "\n", "\0")
 
 
 class SimulationCache:
@@ -59,7 +55,7 @@ class SimulationCache:
         cells = []
         for values in columns.values():
             picked = values[rows]
-            column = self.get(("text", self.content_of(picked)), lambda v=picked: _csv_cells(v))
+            column = self.get(("text", self.content_of(picked)), lambda v=picked: csv_cells(v))
             if column is None:
                 return None
             cells.append(column)
@@ -97,16 +93,6 @@ class SimulationCache:
         window = pd.DataFrame(table, columns=list(names), dtype=object)  # text cells, as records_to_frame's
         self._windows[id(window)] = (window, cells)
         return window
-
-
-def _csv_cells(values: np.ndarray) -> tuple[str | None, ...] | None:
-    """Each value as ``records_to_frame`` reads it back from a CSV line: text, None if empty."""
-    if values.dtype == np.float64:  # csv_value's text of a float64, without its per-value dispatch
-        return tuple(None if v != v else repr(v) for v in values.tolist())
-    cells = tuple(None if (text := csv_value(v)) == "" else text for v in values)
-    if any(c is not None and any(ch in c for ch in _NOT_ON_ONE_LINE) for c in cells):
-        return None
-    return cells
 
 
 def _profile(cells: tuple[str | None, ...]) -> ColumnProfile:

@@ -42,6 +42,7 @@ class DataQualityResult:
     n_requests: int  # rows sent to the endpoint
     report: data_quality.MonitoringReport | None
     n_unreadable: int = 0  # captured records whose payload could not be read (none expected)
+    sent: pd.DataFrame | None = None  # the rows sent to the endpoint, drift injected
 
     @property
     def n_captured(self) -> int:
@@ -101,15 +102,19 @@ def monitor_window(
         )
     if len(window):
         window = drift.apply(window, specs, seed=seed)
-    records = capture.capture_requests(
-        window, [None] * len(window), start_time=WINDOW_START, sampling_percentage=sampling_pct,
-        seed=seed, capture_mode="Input",
-    )  # fmt: skip
-    captured, unreadable = capture.records_to_frame(records, columns)
+    # What the capture keeps, read as the monitor reads it: records_to_frame's table, taken
+    # straight from the rows (the same cells); a cell that would break a CSV line goes the long way.
+    captured, unreadable = capture.captured_frame(window, capture.captured_rows(len(window), sampling_pct, seed)), []
+    if captured is None:
+        records = capture.capture_requests(
+            window, [None] * len(window), start_time=WINDOW_START, sampling_percentage=sampling_pct,
+            seed=seed, capture_mode="Input",
+        )  # fmt: skip
+        captured, unreadable = capture.records_to_frame(records, columns)
     report = data_quality.monitor(captured, baseline) if len(captured) else None
     baseline_values = scenario.baseline[feature]
     return DataQualityResult(
-        feature, baseline_values, captured, len(window), report, len(unreadable)
+        feature, baseline_values, captured, len(window), report, len(unreadable), window
     )
 
 

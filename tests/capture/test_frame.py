@@ -171,3 +171,42 @@ def test_json_output_predictions_shape():
         [record], ["n"], include_output=True, output_columns_position="END"
     )
     assert bad == [] and frame.to_dict("list") == {"n": ["1", "2"], "prediction": ["0.1", "0.9"]}
+
+
+# --- captured_frame: the round trip's table without the records ---------------------------------
+
+
+def _round_trip(frame: pd.DataFrame, sampling: float, seed: int) -> pd.DataFrame:
+    records = capture_requests(frame, [None] * len(frame), start_time=T0, sampling_percentage=sampling,
+                               seed=seed, capture_mode="Input")  # fmt: skip
+    decoded, quarantined = records_to_frame(records, list(frame.columns))
+    assert not quarantined
+    return decoded
+
+
+ODD = pd.DataFrame({
+    "text": ["plain", "a, comma", 'a "quote"', " lead", "", None, "x" * 3, "ünï", "'", "trail "],
+    "number": [0.1, 1e-7, -0.0, np.nan, 1e300, 2.5, 3.0, -1.25, 0.3333333333333333, np.inf],
+    "integer": [1, -2, 0, 10**12, 5, 6, 7, 8, 9, 10],
+    "gappy": pd.array([1, None, 3, 4, 5, 6, 7, 8, None, 10], dtype="Int64"),
+    "flag": [True, False] * 5,
+    "small": np.array([0.1, 0.2] * 5, dtype=np.float32),
+    "mixed": [1, "one", 1.5, None, True, "2", 2, 0.0, "", "x"],
+})  # fmt: skip
+
+
+@pytest.mark.parametrize(("sampling", "seed"), [(100, 0), (70, 5), (30, 1), (0, 2)])
+def test_captured_frame_is_the_round_trip_cell_for_cell(sampling, seed):
+    from labkit.capture import captured_frame, captured_rows
+
+    rows = captured_rows(len(ODD), sampling, seed)
+    pd.testing.assert_frame_equal(captured_frame(ODD, rows), _round_trip(ODD, sampling, seed))
+
+
+def test_captured_frame_declines_what_a_csv_line_cannot_carry():
+    from labkit.capture import captured_frame
+
+    assert captured_frame(pd.DataFrame({"a": ["two\nlines", "x"]}), [0, 1]) is None
+    assert captured_frame(pd.DataFrame({"a": ["nul\0", "x"]}), [0]) is None
+    assert captured_frame(pd.DataFrame({"a": ["nul\0", "x"]}), [1]).equals(pd.DataFrame({"a": ["x"]}, dtype=object))
+    assert captured_frame(pd.DataFrame([[1, 2]], columns=["a", "a"]), [0]) is None

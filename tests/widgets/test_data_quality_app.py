@@ -129,6 +129,23 @@ def test_monitor_window_is_pure(app, credit):
     assert first.report.distances == second.report.distances
 
 
+@pytest.mark.parametrize("controls", [
+    {"feature": "income", "mean_shift_sd": 1.0, "missing_pct": 10, "sampling_pct": 50},
+    {"feature": "debt_to_income", "corrupt_pct": 20, "new_category_pct": 15, "outlier_pct": 5, "sampling_pct": 80},
+    {"feature": "age", "stuck_pct": 30, "scale_factor": 1.5, "window_size": 40, "sampling_pct": 10},
+])  # fmt: skip
+def test_the_window_is_what_the_capture_records_decode_to(app, credit, controls):
+    """monitor_window reads the captured rows' text without building records: the same table."""
+    from labkit.widgets.data_quality import WINDOW_START
+
+    result = monitor_window(credit, app.baseline, app.window_pool, seed=4, **controls)
+    records = capture.capture_requests(result.sent, [None] * result.n_requests, start_time=WINDOW_START,
+                                       sampling_percentage=controls["sampling_pct"], seed=4, capture_mode="Input")  # fmt: skip
+    decoded, quarantined = capture.records_to_frame(records, list(credit.features))
+    assert not quarantined and result.n_unreadable == 0
+    pd.testing.assert_frame_equal(result.window, decoded)
+
+
 def test_the_app_monitors_what_was_captured(app, credit):
     result = _set(app, feature="income", mean_shift_sd=1.0, sampling_pct=60)
     again = data_quality.monitor(result.window, app.baseline)
