@@ -47,7 +47,12 @@ from labkit.capture.files import (
     write_capture,
     write_jsonl,
 )
-from labkit.capture.frame import OUTPUT_COLUMNS_POSITIONS, QuarantinedRow, captured_frame, records_to_frame
+from labkit.capture.frame import (
+    OUTPUT_COLUMNS_POSITIONS,
+    QuarantinedRow,
+    captured_frame,
+    records_to_frame,
+)
 from labkit.capture.records import (
     ENCODINGS,
     EVENT_VERSION,
