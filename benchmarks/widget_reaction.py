@@ -7,11 +7,16 @@ options) with ``app.set(...)``, the same synchronous path a change takes in the 
 redraw the figure (or blit what moved), encode the PNG, rebuild the table. The browser's round
 trip is left out. Each control ends back at its default.
 
+Each app runs in a fresh Python process, as each notebook's playground runs in its own kernel:
+six other apps' imports and objects in one process would make every full garbage collection
+scan ~270,000 objects (~180 ms on the reference machine) and land on whichever control happens
+to be moving. ``--same-process`` measures them all in this process instead.
+
 Prints, per app and control, the median and the 90th percentile of the wall-clock time and the
-median CPU time of this process (on a shared machine, the CPU time moves less with the load).
+median CPU time of that process (on a shared machine, the CPU time moves less with the load).
 A control marked ``Run`` waits for the app's Run button; its time is what pressing Run takes.
 
-    python benchmarks/widget_reaction.py [--changes 7] [--drift-only]
+    python benchmarks/widget_reaction.py [--changes 7] [--drift-only] [--app WorkflowApp] [--same-process]
 
 Prints a table; asserts nothing.
 """
@@ -19,7 +24,11 @@ Prints a table; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -120,26 +129,52 @@ def measure(
     return reactions
 
 
-def measure_all(changes: int = 7, *, every_slider: bool = True) -> list[Reaction]:
-    """Every app's every control; ``every_slider=False``: each app's drift slider only."""
+def measure_all(
+    changes: int = 7, *, every_slider: bool = True, apps: list[str] | None = None, same_process: bool = False
+) -> list[Reaction]:
+    """Every app's (or ``apps``') every control, each app in a fresh process unless
+    ``same_process``; ``every_slider=False``: each app's drift slider only."""
+    names = apps or list(discover_apps())
+    if not same_process:
+        return [reaction for name in names for reaction in _in_fresh_process(name, changes, every_slider)]
     from labkit import scenarios
 
     credit = scenarios.load_scenario("credit", seed=0)
     model = scenarios.train_model(credit)
+    found = discover_apps()
     return [
         reaction
-        for name, cls in discover_apps().items()
-        for reaction in measure(name, cls, credit, model, changes, every_control=every_slider)
+        for name in names
+        for reaction in measure(name, found[name], credit, model, changes, every_control=every_slider)
     ]
+
+
+def _in_fresh_process(name: str, changes: int, every_slider: bool) -> list[Reaction]:
+    command = [sys.executable, __file__, "--app", name, "--changes", str(changes), "--same-process", "--json"]
+    done = subprocess.run(command + ([] if every_slider else ["--drift-only"]), capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return [Reaction(name, "-", 0, float("nan"), float("nan"), f"failed: {last}")]
+    return [Reaction(**fields) for fields in json.loads(done.stdout.strip().splitlines()[-1])]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=7, help="changes per control (default 7)")
     parser.add_argument("--drift-only", action="store_true", help="time each app's drift slider only")
+    parser.add_argument("--app", action="append", help="only this app (repeatable), e.g. WorkflowApp")
+    parser.add_argument("--same-process", action="store_true", help="every app in this process, one after another")
+    parser.add_argument("--json", action="store_true", help="print the reactions as JSON")
     args = parser.parse_args(argv)
+    unknown = set(args.app or ()) - set(discover_apps())
+    if unknown:
+        parser.error(f"no app {', '.join(sorted(unknown))}; apps are {', '.join(discover_apps())}")
+    reactions = measure_all(args.changes, every_slider=not args.drift_only, apps=args.app, same_process=args.same_process)
+    if args.json:
+        print(json.dumps([dataclasses.asdict(r) for r in reactions]))
+        return 0
     print(f"{'app':<20} {'control':<20} {'n':>2} {'median ms':>9} {'p90 ms':>7} {'cpu ms':>7}")
-    for r in measure_all(args.changes, every_slider=not args.drift_only):
+    for r in reactions:
         run = "Run" if r.behind_run else ""
         print(
             f"{r.app:<20} {r.control:<20} {r.changes:>2} {r.median_ms:>9.0f} {r.p90_ms:>7.0f} "
