@@ -40,6 +40,9 @@ class SimulationCache:
     def __contains__(self, key: Hashable) -> bool:
         return key in self._entries
 
+    def __getitem__(self, key: Hashable) -> Any:
+        return self._entries[key]
+
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
         """The value kept under ``key``; ``make()`` computes and keeps it the first time."""
         if key not in self._entries:

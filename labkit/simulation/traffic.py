@@ -189,6 +189,14 @@ class _Hour:
     def frame(self) -> pd.DataFrame:
         return self._scored.iloc[self.start : self.stop].reset_index(drop=True)
 
+    @classmethod
+    def split(cls, scored: pd.DataFrame, n: int, *, hours: int | None = None) -> list[_Hour]:
+        """``scored``'s rows as consecutive hours of ``n`` rows (``hours`` of them: all by default)."""
+        columns = {str(c): scored[c].to_numpy() for c in scored.columns}
+        dtypes = {str(c): t for c, t in scored.dtypes.items()}
+        count = len(scored) // n if hours is None else hours
+        return [cls(scored, columns, i * n, (i + 1) * n, dtypes) for i in range(count)]
+
 
 def _score(scenario: scenarios.Scenario, model: Any, traffic: _Traffic, first: int,
            cache: SimulationCache) -> dict[int, _Hour]:  # fmt: skip
@@ -200,17 +208,13 @@ def _score(scenario: scenarios.Scenario, model: Any, traffic: _Traffic, first: i
     new = [h for h in served if keys[h] not in cache]
     if new:
         scored = drift_grid.score_window(scenario, model, traffic.rows(new))
-        columns = {str(c): scored[c].to_numpy() for c in scored.columns}
-        dtypes = {str(c): t for c, t in scored.dtypes.items()}
-        for i, h in enumerate(new):
-            cache.get(keys[h], lambda i=i: _Hour(scored, columns, i * traffic.n, (i + 1) * traffic.n, dtypes))
-    hours = {h: cache.get(keys[h], lambda: None) for h in served}
-    if len(hours) < len(traffic) - first:  # an outage: an hour without requests
+        for h, hour in zip(new, _Hour.split(scored, traffic.n), strict=True):
+            cache.get(keys[h], lambda hour=hour: hour)
+    idle = None
+    if len(served) < len(traffic) - first:  # an outage: an hour without requests
         empty = traffic.frame.iloc[:0].assign(probability=pd.Series(dtype=float), prediction=pd.Series(dtype="int64"))
-        columns = {str(c): empty[c].to_numpy() for c in empty.columns}
-        idle = _Hour(empty, columns, 0, 0, {str(c): t for c, t in empty.dtypes.items()})
-        hours.update({h: idle for h in range(first, len(traffic)) if h not in hours})
-    return dict(sorted(hours.items()))
+        idle = _Hour.split(empty, 0, hours=1)[0]
+    return {h: cache[keys[h]] if h in keys else idle for h in range(first, len(traffic))}
 
 
 def _capture_hour(
